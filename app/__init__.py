@@ -1,0 +1,1 @@
+"""Mission Facts: structured, citable facts about international security missions."""

@@ -1,0 +1,119 @@
+"""The `mission-facts` command: serve, migrate, seed."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.settings import get_settings
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url, args.revision)
+    print(f"database at revision {args.revision}")
+    return 0
+
+
+def _seed(args: argparse.Namespace) -> int:
+    from app.seeding.files import SeedError, read_seed
+
+    settings = get_settings()
+    try:
+        if args.check:
+            seed = read_seed(settings.seed_dir)
+            citations = sum(len(f.spans) for f in seed.facts)
+            print(
+                f"seed is valid: {len(seed.sources)} source(s), {len(seed.facts_file.missions)} "
+                f"missions, {len(seed.facts_file.actors)} actors, {len(seed.facts)} facts, "
+                f"{citations} fact citations; every quote found in its source"
+            )
+            return 0
+        from app.db import make_engine
+        from app.seeding.writer import load_seed
+
+        report = load_seed(make_engine(settings.database_url), settings.seed_dir)
+    except SeedError as exc:
+        print(f"seed refused, nothing written:\n{exc}", file=sys.stderr)
+        return 1
+    print(f"seed loaded: {report}")
+    return 0
+
+
+def prepare_database() -> None:
+    """Migrate to head and seed an empty database: what `serve` does before it listens."""
+    from app.db import make_engine
+    from app.migrate import startup_lock, upgrade
+    from app.seeding.writer import database_is_empty, load_seed
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    with startup_lock(engine):
+        upgrade(settings.database_url)
+        if database_is_empty(engine):
+            print(f"seeded an empty database: {load_seed(engine, settings.seed_dir)}")
+    engine.dispose()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.seeding.files import SeedError
+
+    try:
+        prepare_database()
+    except SeedError as exc:
+        print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
+        return 1
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=args.host, port=args.port,
+        workers=args.workers, proxy_headers=True,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mission-facts",
+        description="Mission Facts API: citable facts about international security missions. "
+        "Configuration comes from environment variables (DATABASE_URL).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve", help="migrate, seed an empty database, then serve the API",
+        description="Bring the database to the latest schema, seed it if it is empty, and "
+        "serve the API over HTTP.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.set_defaults(handler=_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="apply database migrations",
+        description="Apply Alembic migrations up to a revision (default: head).",
+    )
+    migrate.add_argument("revision", nargs="?", default="head", help="target (default head)")
+    migrate.set_defaults(handler=_migrate)
+
+    seed = commands.add_parser(
+        "seed", help="load or refresh the curated seed",
+        description="Validate the seed files and write them in one transaction. Re-running "
+        "changes nothing; edited facts get a new version, removed ones are retracted.",
+    )
+    seed.add_argument(
+        "--check", action="store_true", help="validate the seed files only; write nothing"
+    )
+    seed.set_defaults(handler=_seed)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,52 @@
+"""The FastAPI application."""
+
+from fastapi import FastAPI
+
+from app.db import make_engine
+from app.problems import install_problem_handlers
+from app.routes import actors, countries, docs, events, health, missions, sources
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """
+Structured, citable facts about international security missions, starting with Haiti's
+Multinational Security Support mission (MSS).
+
+Every record carries the verbatim quote of its source and the quote's character span
+(`text[start:end] == quote`, offsets in Unicode code points). Numbers keep the source's
+qualifiers (`at_least` for "over 6,000", `estimate` for "an estimated 85%"); dates keep their
+precision and say how relative expressions ("on Tuesday") were resolved. What the source does
+not say is `null` with a reason. Derived values are marked `derived`, with their formula.
+
+Errors are RFC 9457 problem details (`application/problem+json`). Lists are paginated with
+`limit` (1-500, default 50) and `offset`; follow `next` until it is null.
+"""
+
+TAGS = [
+    {"name": "missions", "description": "Missions, their key figures and sub-resources."},
+    {"name": "displacement", "description": "People displaced, with place, period and cause."},
+    {"name": "indicators", "description": "Measured conditions, e.g. territorial control."},
+    {"name": "statements", "description": "Quotes, warnings and assessments of named actors."},
+    {"name": "countries", "description": "Countries (ISO 3166-1 alpha-3) and their roles."},
+    {"name": "actors", "description": "People, bodies and groups the sources name."},
+    {"name": "sources", "description": "Source documents, their text and cited spans."},
+    {"name": "health", "description": "Service health."},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Mission Facts API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_problem_handlers(app)
+    for module in (missions, events, countries, actors, sources, health):
+        app.include_router(module.router)
+    docs.install_docs(app)
+    return app

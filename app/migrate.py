@@ -1,0 +1,50 @@
+"""Alembic, driven from code: the schema is always brought to `head` the same way."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+
+from app.settings import PROJECT_ROOT
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+# An arbitrary constant: the PostgreSQL advisory lock that serialises start-up preparation.
+_PREPARE_LOCK_KEY = 7_310_452_118
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # ConfigParser interpolation would read a % in a password as a reference.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+@contextmanager
+def startup_lock(engine: Engine) -> Iterator[None]:
+    """Several API processes may start at once on one PostgreSQL database: let one prepare it.
+
+    SQLite needs no lock: its file lock already serialises writers.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PREPARE_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PREPARE_LOCK_KEY})
+            connection.commit()
+
+
+def migrations_dir() -> Path:
+    return MIGRATIONS_DIR

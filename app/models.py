@@ -1,0 +1,224 @@
+"""Table models: every table the database holds, in one place.
+
+Facts follow the shape of a Wikidata statement: a subject (mission, country and/or actor), a
+kind (the property), a typed value (quantity, date, text) with its qualifiers, and references
+(citations into a stored source). Fact rows are append-only versions: a correction adds a row
+with the next `version` and marks the previous one superseded, so nothing is overwritten.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so migrations can address them on every backend (SQLite included).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RECORD_CURRENT = "current"
+RECORD_SUPERSEDED = "superseded"
+RECORD_RETRACTED = "retracted"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every backend (SQLite keeps no offset of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where UTC is required")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), **kwargs))
+
+
+class Country(SQLModel, table=True):
+    """Reference data: ISO 3166-1 codes and English names, filled from pycountry."""
+
+    iso3: str = Field(primary_key=True, max_length=3)
+    iso2: str = Field(max_length=2)
+    name: str
+    official_name: str | None = None
+
+
+class Source(SQLModel, table=True):
+    """A source document, stored with its full text so every citation can be checked."""
+
+    id: str = Field(primary_key=True, max_length=100)
+    url: str
+    publisher: str
+    title: str | None = None
+    title_derived: bool = False
+    title_derivation: str | None = None
+    language: str = Field(max_length=12)
+    published_value: str | None = Field(default=None, max_length=10)
+    published_precision: str | None = Field(default=None, max_length=8)
+    published_qualifier: str | None = Field(default=None, max_length=16)
+    published_as_stated: str | None = None
+    published_resolution: str | None = Field(default=None, sa_type=Text)
+    sha256: str = Field(max_length=64, unique=True)
+    text: str = Field(sa_type=Text)
+    notes: str | None = Field(default=None, sa_type=Text)
+    recorded_at: datetime = _timestamp(nullable=False)
+
+
+class Citation(SQLModel, table=True):
+    """A verbatim span of a source: source.text[char_start:char_end] == quote, always."""
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "char_start", "char_end"),
+        CheckConstraint("char_start >= 0 AND char_end > char_start", name="span"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: str = Field(foreign_key="source.id", index=True, max_length=100)
+    char_start: int
+    char_end: int
+    quote: str = Field(sa_type=Text)
+
+
+class Mission(SQLModel, table=True):
+    """A mission or body deployed (or proposed, or past) in a host country."""
+
+    slug: str = Field(primary_key=True, max_length=100)
+    name: str | None = None
+    name_unknown_reason: str | None = None
+    acronym: str | None = Field(default=None, max_length=20)
+    label: str
+    kind: str = Field(max_length=40)
+    status: str = Field(max_length=20)
+    description: str = Field(sa_type=Text)
+    host_country_iso3: str | None = Field(default=None, foreign_key="country.iso3", max_length=3)
+    supports_mission_slug: str | None = Field(
+        default=None, foreign_key="mission.slug", max_length=100
+    )
+    recorded_at: datetime = _timestamp(nullable=False)
+
+
+class Actor(SQLModel, table=True):
+    """A person, body or group the sources name (the Secretary-General, the Council, gangs...)."""
+
+    slug: str = Field(primary_key=True, max_length=100)
+    name: str
+    kind: str = Field(max_length=20)
+    title: str | None = None
+    country_iso3: str | None = Field(default=None, foreign_key="country.iso3", max_length=3)
+    recorded_at: datetime = _timestamp(nullable=False)
+
+
+class MissionCitation(SQLModel, table=True):
+    __tablename__ = "mission_citation"
+
+    mission_slug: str = Field(foreign_key="mission.slug", primary_key=True, max_length=100)
+    citation_id: int = Field(foreign_key="citation.id", primary_key=True)
+    position: int = 0
+
+
+class ActorCitation(SQLModel, table=True):
+    __tablename__ = "actor_citation"
+
+    actor_slug: str = Field(foreign_key="actor.slug", primary_key=True, max_length=100)
+    citation_id: int = Field(foreign_key="citation.id", primary_key=True)
+    position: int = 0
+
+
+class Fact(SQLModel, table=True):
+    """One version of one atomic statement. `fact_id` is stable across versions."""
+
+    __table_args__ = (
+        UniqueConstraint("fact_id", "version"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint(
+            "record_status IN ('current', 'superseded', 'retracted')", name="record_status"
+        ),
+        # At most one current version of a fact, whatever writes it.
+        Index(
+            "uq_fact_current_fact_id",
+            "fact_id",
+            unique=True,
+            sqlite_where=sql_text("record_status = 'current'"),
+            postgresql_where=sql_text("record_status = 'current'"),
+        ),
+        Index("ix_fact_kind_record_status", "kind", "record_status"),
+    )
+
+    row_id: int | None = Field(default=None, primary_key=True)
+    fact_id: str = Field(max_length=120, index=True)
+    version: int = 1
+    record_status: str = Field(default=RECORD_CURRENT, max_length=12)
+    recorded_at: datetime = _timestamp(nullable=False)
+    superseded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    recorded_by: str = Field(default="seed", max_length=100)
+    change_reason: str | None = None
+    origin: str = Field(default="seed", max_length=20)
+
+    kind: str = Field(max_length=60)
+    mission_slug: str | None = Field(
+        default=None, foreign_key="mission.slug", index=True, max_length=100
+    )
+    country_iso3: str | None = Field(
+        default=None, foreign_key="country.iso3", index=True, max_length=3
+    )
+    actor_slug: str | None = Field(default=None, foreign_key="actor.slug", max_length=100)
+
+    summary: str = Field(sa_type=Text)
+    role: str | None = Field(default=None, max_length=40)
+    stance: str | None = Field(default=None, max_length=40)
+    tense: str | None = Field(default=None, max_length=40)
+    status: str | None = Field(default=None, max_length=40)
+    topic: str | None = None
+    place: str | None = None
+    cause: str | None = None
+    attributed_to: str | None = None
+    list_complete: bool | None = None
+    list_note: str | None = None
+
+    value: float | None = None
+    unit: str | None = Field(default=None, max_length=20)
+    qualifier: str | None = Field(default=None, max_length=20)
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    quantity_as_stated: str | None = None
+    value_unknown_reason: str | None = None
+
+    date_value: str | None = Field(default=None, max_length=10)
+    date_precision: str | None = Field(default=None, max_length=8)
+    date_qualifier: str | None = Field(default=None, max_length=16)
+    date_as_stated: str | None = None
+    date_resolution: str | None = Field(default=None, sa_type=Text)
+
+    derived: bool = False
+    formula: str | None = None
+    derived_from: list[str] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class FactCitation(SQLModel, table=True):
+    __tablename__ = "fact_citation"
+
+    fact_row_id: int = Field(foreign_key="fact.row_id", primary_key=True)
+    citation_id: int = Field(foreign_key="citation.id", primary_key=True, index=True)
+    position: int = 0

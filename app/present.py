@@ -1,0 +1,207 @@
+"""Turning table rows into response models, loading what they refer to in a few batch queries.
+
+Each function issues a fixed number of queries whatever the number of rows, so no list costs a
+query per item.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session
+
+from app.models import Actor, Citation, Country, Fact, Mission, Source
+from app.queries import entities, facts
+from app.schemas import (
+    ActorOut,
+    ActorRef,
+    CitationOut,
+    CountryRef,
+    DateOut,
+    DerivationOut,
+    FactOut,
+    MissionRef,
+    MissionSummary,
+    QuantityOut,
+    SourceSummary,
+)
+
+
+def citation_out(citation: Citation, source_url: str) -> CitationOut:
+    return CitationOut(
+        source_id=citation.source_id,
+        start=citation.char_start,
+        end=citation.char_end,
+        quote=citation.quote,
+        source_url=source_url,
+        href=f"/sources/{citation.source_id}#cite-{citation.char_start}-{citation.char_end}",
+    )
+
+
+def _group_citations(
+    rows: Iterable[tuple[int | str, Citation, str]],
+) -> dict[int | str, list[CitationOut]]:
+    grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
+    for key, citation, url in rows:
+        grouped[key].append(citation_out(citation, url))
+    return grouped
+
+
+def country_ref(country: Country | None) -> CountryRef | None:
+    return CountryRef(iso3=country.iso3, name=country.name) if country else None
+
+
+def mission_ref(mission: Mission | None) -> MissionRef | None:
+    if mission is None:
+        return None
+    return MissionRef(slug=mission.slug, label=mission.label, href=f"/missions/{mission.slug}")
+
+
+def actor_ref(actor: Actor | None) -> ActorRef | None:
+    if actor is None:
+        return None
+    return ActorRef(slug=actor.slug, name=actor.name, href=f"/actors/{actor.slug}")
+
+
+def _quantity(row: Fact) -> QuantityOut | None:
+    if row.unit is None:
+        return None
+    return QuantityOut(
+        value=row.value,
+        unit=row.unit,
+        qualifier=row.qualifier,  # type: ignore[arg-type]
+        lower_bound=row.lower_bound,
+        upper_bound=row.upper_bound,
+        as_stated=row.quantity_as_stated,
+        unknown_reason=row.value_unknown_reason,
+    )
+
+
+def _date(row: Fact) -> DateOut | None:
+    if row.date_value is None:
+        return None
+    return DateOut(
+        value=row.date_value,
+        precision=row.date_precision,  # type: ignore[arg-type]
+        qualifier=row.date_qualifier,  # type: ignore[arg-type]
+        as_stated=row.date_as_stated,
+        resolution=row.date_resolution,
+    )
+
+
+def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
+    row_ids = [row.row_id for row in rows if row.row_id is not None]
+    cited = _group_citations(facts.citations_of_facts(session, row_ids=row_ids))
+    missions = entities.missions_by_slug(
+        session, slugs={r.mission_slug for r in rows if r.mission_slug}
+    )
+    countries = entities.countries_by_code(
+        session, codes={r.country_iso3 for r in rows if r.country_iso3}
+    )
+    actors = entities.actors_by_slug(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    return [
+        FactOut(
+            id=row.fact_id,
+            version=row.version,
+            kind=row.kind,
+            summary=row.summary,
+            mission=mission_ref(missions.get(row.mission_slug or "")),
+            country=country_ref(countries.get(row.country_iso3 or "")),
+            actor=actor_ref(actors.get(row.actor_slug or "")),
+            role=row.role,
+            stance=row.stance,
+            tense=row.tense,
+            status=row.status,
+            topic=row.topic,
+            place=row.place,
+            cause=row.cause,
+            attributed_to=row.attributed_to,
+            list_complete=row.list_complete,
+            list_note=row.list_note,
+            quantity=_quantity(row),
+            date=_date(row),
+            derived=row.derived,
+            derivation=(
+                DerivationOut(formula=row.formula, derived_from=row.derived_from or [])
+                if row.derived and row.formula
+                else None
+            ),
+            citations=cited.get(row.row_id or 0, []),
+            record_status=row.record_status,
+            recorded_at=row.recorded_at,
+        )
+        for row in rows
+    ]
+
+
+def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionSummary]:
+    slugs = [row.slug for row in rows]
+    cited = _group_citations(entities.citations_of_missions(session, slugs=slugs))
+    countries = entities.countries_by_code(
+        session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
+    )
+    supported = entities.missions_by_slug(
+        session, slugs={r.supports_mission_slug for r in rows if r.supports_mission_slug}
+    )
+    return [
+        MissionSummary(
+            slug=row.slug,
+            name=row.name,
+            name_unknown_reason=row.name_unknown_reason,
+            acronym=row.acronym,
+            label=row.label,
+            kind=row.kind,
+            status=row.status,
+            description=row.description,
+            host_country=country_ref(countries.get(row.host_country_iso3 or "")),
+            supports=mission_ref(supported.get(row.supports_mission_slug or "")),
+            citations=cited.get(row.slug, []),
+            href=f"/missions/{row.slug}",
+        )
+        for row in rows
+    ]
+
+
+def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
+    cited = _group_citations(entities.citations_of_actors(session, slugs=[r.slug for r in rows]))
+    countries = entities.countries_by_code(
+        session, codes={r.country_iso3 for r in rows if r.country_iso3}
+    )
+    return [
+        ActorOut(
+            slug=row.slug,
+            name=row.name,
+            kind=row.kind,
+            title=row.title,
+            country=country_ref(countries.get(row.country_iso3 or "")),
+            citations=cited.get(row.slug, []),
+            href=f"/actors/{row.slug}",
+        )
+        for row in rows
+    ]
+
+
+def published_date(source: Source) -> DateOut:
+    return DateOut(
+        value=source.published_value,
+        precision=source.published_precision,  # type: ignore[arg-type]
+        qualifier=source.published_qualifier,  # type: ignore[arg-type]
+        as_stated=source.published_as_stated,
+        resolution=source.published_resolution,
+        unknown_reason=None if source.published_value else "The source gives no date.",
+    )
+
+
+def source_summary(source: Source) -> SourceSummary:
+    return SourceSummary(
+        id=source.id,
+        url=source.url,
+        publisher=source.publisher,
+        title=source.title,
+        title_derived=source.title_derived,
+        title_derivation=source.title_derivation,
+        language=source.language,
+        published=published_date(source),
+        sha256=source.sha256,
+        length=len(source.text),
+        href=f"/sources/{source.id}",
+    )

@@ -1,0 +1,98 @@
+"""One error shape everywhere: RFC 9457 problem details (application/problem+json)."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger("app.errors")
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where: e.g. ['query', 'limit'].")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = Field(default="about:blank", description="about:blank: see the status code.")
+    title: str = Field(description="The HTTP status phrase.")
+    status: int
+    detail: str | None = Field(default=None, description="What went wrong, for a person.")
+    instance: str = Field(description="The path and query that failed.")
+    errors: list[FieldError] | None = Field(default=None, description="Field errors (422 only).")
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str | None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    body = Problem(
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=[FieldError(**error) for error in errors] if errors is not None else None,
+    )
+    return JSONResponse(
+        jsonable_encoder(body, exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else None
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"No resource at {request.url.path}. See /docs for the endpoints."
+    return problem_response(request, exc.status_code, detail, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # Only where and why: the rejected input is not echoed back (it may be huge or binary).
+    errors = [
+        {"loc": [str(p) if not isinstance(p, int) else p for p in e["loc"]], "msg": e["msg"],
+         "type": e["type"]}
+        for e in exc.errors()
+    ]
+    names = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
+    return problem_response(request, 422, f"Invalid request: {names}.", errors=errors)
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return problem_response(request, 500, "The server failed to answer; the error is logged.")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problems an operation can answer with."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_JSON: {}},
+            "description": HTTPStatus(status).phrase,
+        }
+        for status in statuses
+    }

@@ -1,0 +1,58 @@
+"""Parameter types and lookups that several routers share."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import HTTPException, Path, Query
+from fastapi.exceptions import RequestValidationError
+from sqlmodel import Session
+
+from app.models import Mission
+from app.queries import entities
+
+MissionSlug = Annotated[
+    str,
+    Path(
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=100,
+        description="The mission's slug, e.g. `mss`.",
+        examples=["mss"],
+    ),
+]
+Iso3Query = Annotated[
+    str | None,
+    Query(
+        pattern=r"^[A-Za-z]{3}$",
+        description="ISO 3166-1 alpha-3 country code, e.g. `HTI` (case-insensitive).",
+    ),
+]
+SlugQuery = Annotated[
+    str | None, Query(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)
+]
+DateFrom = Annotated[
+    date | None,
+    Query(description="Keep facts whose date (at its precision) is on or after this day."),
+]
+DateTo = Annotated[
+    date | None,
+    Query(description="Keep facts whose date (at its precision) is on or before this day."),
+]
+
+
+def require_mission(session: Session, slug: str) -> Mission:
+    mission = entities.missions_by_slug(session, slugs=[slug]).get(slug)
+    if mission is None:
+        raise HTTPException(404, f"No mission with slug {slug!r}. See GET /missions.")
+    return mission
+
+
+def invalid(where: str, name: str, message: str) -> RequestValidationError:
+    """A 422 for a check that spans several parameters, in the same shape as any other 422."""
+    return RequestValidationError([{"loc": (where, name), "msg": message, "type": "value_error"}])
+
+
+def check_range(date_from: date | None, date_to: date | None) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise invalid(
+            "query", "date_to", f"date_to ({date_to}) is before date_from ({date_from})"
+        )

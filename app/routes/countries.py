@@ -1,0 +1,74 @@
+"""/countries: every role a country plays, and what is measured about it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
+
+from app.countries import lookup_country
+from app.db import SessionDep
+from app.pagination import PageDep, cut_page
+from app.present import actor_ref, present_facts
+from app.problems import problem_responses
+from app.queries import entities
+from app.queries.facts import select_facts
+from app.schemas import CountryDetail, CountrySummary, Page
+from app.vocab import COUNTRY_ROLE_BY_KIND
+
+router = APIRouter(prefix="/countries", tags=["countries"])
+
+Iso3Path = Annotated[
+    str,
+    Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. HTI.",
+         examples=["HTI"]),
+]
+
+
+def _roles(kinds: set[str]) -> list[str]:
+    return sorted({COUNTRY_ROLE_BY_KIND[k] for k in kinds if k in COUNTRY_ROLE_BY_KIND})
+
+
+@router.get("", summary="Countries the facts involve", response_model=Page[CountrySummary])
+def list_countries(request: Request, session: SessionDep, page: PageDep) -> Page[CountrySummary]:
+    """Countries with at least one fact, by ISO 3166-1 alpha-3 code, with their roles."""
+    rows = entities.list_countries(session, limit=page.fetch, offset=page.offset)
+    kinds: dict[str, set[str]] = {}
+    for iso3, kind in entities.country_roles(session, codes=[r.iso3 for r in rows]):
+        kinds.setdefault(iso3, set()).add(kind)
+    summaries = [
+        CountrySummary(
+            iso3=row.iso3, iso2=row.iso2, name=row.name,
+            roles=_roles(kinds.get(row.iso3, set())), href=f"/countries/{row.iso3}",
+        )
+        for row in rows
+    ]
+    items, next_url = cut_page(request, page, summaries)
+    return Page[CountrySummary](items=items, limit=page.limit, offset=page.offset, next=next_url)
+
+
+@router.get(
+    "/{iso3}", summary="One country: its roles and indicators", response_model=CountryDetail,
+    responses=problem_responses(404, 422),
+)
+def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
+    """Every role the country plays across missions (host, lead, personnel contributor, donor,
+    council position), with the facts that state them, and the indicators and displacement
+    events about it."""
+    code = iso3.upper()
+    country = entities.countries_by_code(session, codes=[code]).get(code)
+    if country is None:
+        known = lookup_country(code)
+        reason = f"no fact involves {known.name}" if known else "it is not an ISO 3166-1 code"
+        raise HTTPException(404, f"No country {code!r}: {reason}.")
+    facts = present_facts(session, select_facts(session, country=code))
+    role_facts = [f for f in facts if f.kind in COUNTRY_ROLE_BY_KIND]
+    actors = entities.list_actors(session, country=code, limit=500, offset=0)
+    return CountryDetail(
+        iso3=country.iso3, iso2=country.iso2, name=country.name,
+        official_name=country.official_name,
+        roles=_roles({f.kind for f in role_facts}),
+        href=f"/countries/{code}",
+        role_facts=role_facts,
+        indicators=[f for f in facts if f.kind.startswith("indicator.")],
+        displacement_events=[f for f in facts if f.kind == "displacement"],
+        actors=[ref for actor in actors if (ref := actor_ref(actor)) is not None],
+    )

@@ -1,0 +1,238 @@
+"""Response models: the shapes the API serves. Table models stay in app.models."""
+
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.vocab import DatePrecision, DateQualifier, Qualifier
+
+T = TypeVar("T")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CitationOut(Out):
+    """A verbatim quote and where it stands: `source text[start:end] == quote`."""
+
+    source_id: str = Field(description="The source document's id (see GET /sources/{id}).")
+    start: int = Field(description="Offset of the first character, in Unicode code points.")
+    end: int = Field(description="Offset just past the last character (exclusive).")
+    quote: str = Field(description="The source's words, verbatim.")
+    source_url: str = Field(description="Where the source document was published.")
+    href: str = Field(description="This quote in the API's copy of the source text.")
+
+
+class QuantityOut(Out):
+    """A number with its unit, its qualifier and the source's own words."""
+
+    value: float | None = Field(description="Null when the source gives no figure.")
+    unit: str = Field(description="USD, officers, people, percent...")
+    qualifier: Qualifier | None = Field(
+        description="exact, approximate, estimate, at_least (a lower bound), at_most."
+    )
+    lower_bound: float | None = Field(description="Implied by the qualifier, where it implies one.")
+    upper_bound: float | None = Field(description="Implied by the qualifier, where it implies one.")
+    as_stated: str | None = Field(description="The source's words for the number.")
+    unknown_reason: str | None = Field(description="Why the value is null, when it is.")
+
+
+class DateOut(Out):
+    """A date at the precision the source gives, and how it was read."""
+
+    value: str | None = Field(description="ISO 8601 at its precision: 2025, 2025-10, 2025-02-25.")
+    precision: DatePrecision | None
+    qualifier: DateQualifier | None = Field(
+        description="exact, on_or_after, on_or_before, before, after or approximate."
+    )
+    as_stated: str | None = Field(description='The source\'s words ("on Tuesday").')
+    resolution: str | None = Field(description="How a relative expression was resolved.")
+    unknown_reason: str | None = Field(default=None, description="Why the date is unknown.")
+
+
+class DerivationOut(Out):
+    """How a derived value was computed; derived values are never stated by the source."""
+
+    formula: str = Field(description="Arithmetic on the ids of the facts it is computed from.")
+    derived_from: list[str] = Field(description="Ids of the input facts.")
+
+
+class CountryRef(Out):
+    iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
+    name: str = Field(description="English short name (ISO 3166-1, via pycountry).")
+
+
+class MissionRef(Out):
+    slug: str
+    label: str = Field(description="How to refer to the mission; not a name if it has none.")
+    href: str
+
+
+class ActorRef(Out):
+    slug: str
+    name: str
+    href: str
+
+
+class FactOut(Out):
+    """One atomic statement of a source: typed value, qualifiers and citations."""
+
+    id: str = Field(description="Stable id of the fact, the same across its versions.")
+    version: int = Field(description="Version of this fact; corrections add versions.")
+    kind: str = Field(description="What the fact states, e.g. funding.received, position.")
+    summary: str = Field(description="The fact in a sentence (editorial wording).")
+    mission: MissionRef | None
+    country: CountryRef | None
+    actor: ActorRef | None
+    role: str | None = Field(description="A country's role: host, lead, personnel_contributor...")
+    stance: str | None = Field(description="For positions: supported, raised_concerns...")
+    tense: str | None = Field(description='When the stance held, in the source\'s terms.')
+    status: str | None = Field(description="For proposals: proposed, ruled_out, under_review...")
+    topic: str | None
+    place: str | None
+    cause: str | None
+    attributed_to: str | None = Field(description="Who the source attributes the fact to.")
+    list_complete: bool | None = Field(
+        description="For members of a list: false where the source marks it partial "
+        '("including"), null where it does not say.'
+    )
+    list_note: str | None
+    quantity: QuantityOut | None = Field(description="Null when the fact is not a number.")
+    date: DateOut | None = Field(
+        description="The date the fact refers to: an event's date or a figure's as-of date."
+    )
+    derived: bool = Field(description="True when computed from other facts, not stated.")
+    derivation: DerivationOut | None
+    citations: list[CitationOut] = Field(description="The quotes that state it (one or more).")
+    record_status: str = Field(description="current, superseded or retracted.")
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list. Follow `next` until it is null."""
+
+    items: list[T]
+    limit: int
+    offset: int
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+
+
+class FactList(Page[FactOut]):
+    list_complete: bool | None = Field(
+        default=None,
+        description="False when the source marks this list as partial; null when it is silent.",
+    )
+    list_note: str | None = None
+
+
+class MissionSummary(Out):
+    slug: str
+    name: str | None = Field(description="Null when the source gives no name (see the reason).")
+    name_unknown_reason: str | None
+    acronym: str | None
+    label: str
+    kind: str
+    status: str = Field(description="active, proposed or past.")
+    description: str
+    host_country: CountryRef | None
+    supports: MissionRef | None = Field(description="The mission this one would back.")
+    citations: list[CitationOut]
+    href: str
+
+
+class KeyFigures(BaseModel):
+    personnel_deployed: FactOut | None
+    personnel_planned: FactOut | None
+    personnel_deployed_share: FactOut | None = Field(description="Derived: deployed / planned.")
+    funding_received: FactOut | None
+    funding_unallocated: FactOut | None
+    funding_allocated: FactOut | None = Field(description="Derived: received - unallocated.")
+    lead_nation: FactOut | None
+    mandate_end: FactOut | None
+    unknown: dict[str, str] = Field(
+        description="Key figures the sources do not give for this mission, with the reason."
+    )
+
+
+class MissionDetail(MissionSummary):
+    key_figures: KeyFigures
+    notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
+    supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
+    links: dict[str, str] = Field(description="The mission's sub-resources.")
+
+
+class DonorList(BaseModel):
+    complete: bool | None = Field(description="False: the source says 'countries including'.")
+    note: str | None
+    items: list[FactOut]
+
+
+class Funding(BaseModel):
+    """A mission's trust fund as the sources state it."""
+
+    mission: MissionRef
+    received: FactOut | None
+    unallocated: FactOut | None
+    allocated: FactOut | None = Field(description="Derived: received - unallocated.")
+    need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
+    donors: DonorList
+    as_of: DateOut | None = Field(description="As-of date of the received figure.")
+
+
+class CountrySummary(Out):
+    iso3: str
+    iso2: str
+    name: str
+    roles: list[str] = Field(description="Every role the country plays across missions.")
+    href: str
+
+
+class CountryDetail(CountrySummary):
+    official_name: str | None
+    role_facts: list[FactOut] = Field(description="Host, lead, contributor, donor, positions.")
+    indicators: list[FactOut]
+    displacement_events: list[FactOut]
+    actors: list[ActorRef] = Field(description="Bodies and groups of this country.")
+
+
+class ActorOut(Out):
+    slug: str
+    name: str
+    kind: str = Field(description="person, body, group, government or organization.")
+    title: str | None
+    country: CountryRef | None
+    citations: list[CitationOut]
+    href: str
+
+
+class ActorDetail(ActorOut):
+    facts: list[FactOut] = Field(description="Statements, proposals and positions of the actor.")
+
+
+class SourceSummary(Out):
+    id: str
+    url: str
+    publisher: str
+    title: str | None
+    title_derived: bool = Field(description="True when the title is not in the text itself.")
+    title_derivation: str | None
+    language: str
+    published: DateOut
+    sha256: str = Field(description="SHA-256 of the text's UTF-8 bytes.")
+    length: int = Field(description="Length of the text in Unicode code points.")
+    href: str
+
+
+class SourceDetail(SourceSummary):
+    text: str = Field(description="The full text; citation offsets index into it.")
+    notes: str | None
+    citations: list[CitationOut] = Field(description="Every span of the text cited, in order.")
+
+
+class Health(BaseModel):
+    status: str = Field(description="ok when the database answers.")
+    database: str = Field(description="sqlite or postgresql.")
+    schema_revision: str | None = Field(description="The Alembic revision the database is at.")
+    facts: int = Field(description="Current facts held.")

@@ -1,0 +1,1 @@
+"""Loading curated, cited facts from the seed files into the database."""

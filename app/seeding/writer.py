@@ -1,0 +1,289 @@
+"""Writing a resolved seed in one transaction: idempotent, and append-only for facts."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, col, delete, select
+
+from app.countries import lookup_country
+from app.models import (
+    RECORD_CURRENT,
+    RECORD_RETRACTED,
+    RECORD_SUPERSEDED,
+    Actor,
+    ActorCitation,
+    Citation,
+    Country,
+    Fact,
+    FactCitation,
+    Mission,
+    MissionCitation,
+    Source,
+    utcnow,
+)
+from app.seeding.files import ResolvedFact, Seed, Span, read_seed
+
+SEED_ORIGIN = "seed"
+SEED_AUTHOR = "seed"
+
+
+@dataclass
+class SeedReport:
+    """What a load changed, by table: inserted, updated (entities) or versioned (facts)."""
+
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def count(self, table: str, what: str) -> None:
+        self.changes.setdefault(table, {}).setdefault(what, 0)
+        self.changes[table][what] += 1
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+    def __str__(self) -> str:
+        if not self.changes:
+            return "nothing changed: the database already holds this seed"
+        return "; ".join(
+            f"{table}: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items()))
+            for table, counts in sorted(self.changes.items())
+        )
+
+
+def _upsert(session: Session, row: SQLModel, report: SeedReport, table: str) -> None:
+    """Insert a row, or update the stored one field by field; counts only real changes."""
+    mapper = type(row)
+    key = [getattr(row, c.name) for c in mapper.__table__.primary_key.columns]  # type: ignore[attr-defined]
+    stored = session.get(mapper, key[0] if len(key) == 1 else tuple(key))
+    if stored is None:
+        session.add(row)
+        report.count(table, "inserted")
+        return
+    changed = False
+    for name in row.model_fields_set - {"recorded_at"}:
+        if getattr(stored, name) != getattr(row, name):
+            setattr(stored, name, getattr(row, name))
+            changed = True
+    if changed:
+        report.count(table, "updated")
+
+
+def _citation_ids(session: Session, spans: list[Span], report: SeedReport) -> list[int]:
+    ids = []
+    for span in spans:
+        citation = session.exec(
+            select(Citation).where(
+                Citation.source_id == span.source_id,
+                Citation.char_start == span.start,
+                Citation.char_end == span.end,
+            )
+        ).first()
+        if citation is None:
+            citation = Citation(
+                source_id=span.source_id, char_start=span.start, char_end=span.end, quote=span.quote
+            )
+            session.add(citation)
+            session.flush()
+            report.count("citation", "inserted")
+        assert citation.id is not None
+        ids.append(citation.id)
+    return ids
+
+
+def _link_citations(
+    session: Session,
+    link: type[MissionCitation] | type[ActorCitation],
+    key_name: str,
+    key: str,
+    citation_ids: list[int],
+    report: SeedReport,
+) -> None:
+    key_column = getattr(link, key_name)
+    stored = session.exec(select(link).where(key_column == key)).all()
+    if [(r.citation_id, r.position) for r in sorted(stored, key=lambda r: r.position)] == [
+        (cid, i) for i, cid in enumerate(citation_ids)
+    ]:
+        return
+    session.exec(delete(link).where(key_column == key))  # type: ignore[call-overload]
+    for position, citation_id in enumerate(citation_ids):
+        session.add(link(**{key_name: key, "citation_id": citation_id, "position": position}))
+    report.count(link.__tablename__, "relinked")  # type: ignore[arg-type]
+
+
+# The columns a fact version is compared on: everything but its bookkeeping.
+_BOOKKEEPING = {
+    "row_id", "fact_id", "version", "record_status", "recorded_at", "superseded_at",
+    "recorded_by", "change_reason", "origin",
+}
+CONTENT_COLUMNS = [name for name in Fact.model_fields if name not in _BOOKKEEPING]
+
+
+def fact_content(resolved: ResolvedFact) -> dict[str, Any]:
+    """The column values a fact version takes from its input model."""
+    spec = resolved.spec
+    quantity, when, derivation = spec.quantity, spec.date, spec.derived
+    content: dict[str, Any] = {
+        "kind": spec.kind,
+        "mission_slug": spec.mission,
+        "country_iso3": spec.country,
+        "actor_slug": spec.actor,
+        "summary": spec.summary,
+        "role": spec.role,
+        "stance": spec.stance,
+        "tense": spec.tense,
+        "status": spec.status,
+        "topic": spec.topic,
+        "place": spec.place,
+        "cause": spec.cause,
+        "attributed_to": spec.attributed_to,
+        "list_complete": spec.list_complete,
+        "list_note": spec.list_note,
+        "value": quantity.value if quantity else resolved.value,
+        "unit": quantity.unit if quantity else (derivation.unit if derivation else None),
+        "qualifier": quantity.qualifier if quantity else resolved.qualifier,
+        "lower_bound": quantity.lower_bound if quantity else resolved.value,
+        "upper_bound": quantity.upper_bound if quantity else resolved.value,
+        "quantity_as_stated": quantity.as_stated if quantity else None,
+        "value_unknown_reason": quantity.unknown_reason if quantity else None,
+        "date_value": when.value if when else None,
+        "date_precision": when.precision if when else None,
+        "date_qualifier": when.qualifier if when else None,
+        "date_as_stated": when.as_stated if when else None,
+        "date_resolution": when.resolution if when else None,
+        "derived": derivation is not None,
+        "formula": resolved.formula,
+        "derived_from": list(derivation.inputs) if derivation else None,
+    }
+    assert set(content) == set(CONTENT_COLUMNS), set(content) ^ set(CONTENT_COLUMNS)
+    # Enum members compare equal to their values, but are stored as plain strings.
+    return {k: (str(v) if hasattr(v, "value") and isinstance(v, str) else v) for k, v in content.items()}
+
+
+def _stored_citations(session: Session, row_id: int) -> list[int]:
+    links = session.exec(
+        select(FactCitation).where(FactCitation.fact_row_id == row_id).order_by(
+            col(FactCitation.position)
+        )
+    ).all()
+    return [link.citation_id for link in links]
+
+
+def _add_version(
+    session: Session, fact_id: str, version: int, content: dict[str, Any],
+    citation_ids: list[int], reason: str,
+) -> None:
+    row = Fact(
+        fact_id=fact_id,
+        version=version,
+        recorded_by=SEED_AUTHOR,
+        origin=SEED_ORIGIN,
+        change_reason=reason,
+        **content,
+    )
+    session.add(row)
+    session.flush()
+    assert row.row_id is not None
+    for position, citation_id in enumerate(citation_ids):
+        session.add(FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position))
+
+
+def _write_facts(session: Session, seed: Seed, report: SeedReport) -> None:
+    now = utcnow()
+    current = {
+        row.fact_id: row
+        for row in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT))
+    }
+    latest_version = dict(
+        session.exec(select(Fact.fact_id, Fact.version).order_by(col(Fact.version))).all()
+    )
+    for resolved in seed.facts:
+        fact_id = resolved.spec.id
+        content = fact_content(resolved)
+        citation_ids = _citation_ids(session, resolved.spans, report)
+        stored = current.pop(fact_id, None)
+        if stored is not None:
+            assert stored.row_id is not None
+            same = all(getattr(stored, name) == content[name] for name in CONTENT_COLUMNS)
+            if same and _stored_citations(session, stored.row_id) == citation_ids:
+                continue
+            stored.record_status, stored.superseded_at = RECORD_SUPERSEDED, now
+            session.add(stored)
+            session.flush()  # the partial unique index allows one current version at a time
+            reason, what = "Corrected in the seed files", "versioned"
+        else:
+            reason, what = "Loaded from the seed files", "inserted"
+        version = latest_version.get(fact_id, 0) + 1
+        _add_version(session, fact_id, version, content, citation_ids, reason)
+        report.count("fact", what)
+    # Seed facts no longer in the seed are retracted, never deleted; other origins are untouched.
+    for stored in current.values():
+        if stored.origin == SEED_ORIGIN:
+            stored.record_status, stored.superseded_at = RECORD_RETRACTED, now
+            stored.change_reason = "Removed from the seed files"
+            session.add(stored)
+            report.count("fact", "retracted")
+
+
+def write_seed(session: Session, seed: Seed) -> SeedReport:
+    """Bring the database in line with the seed. The caller owns the transaction."""
+    report = SeedReport()
+    for code in sorted(seed.country_codes):
+        country = lookup_country(code)
+        assert country is not None  # validated by the input models
+        _upsert(session, country, report, "country")
+    for loaded in seed.sources.values():
+        spec = loaded.spec
+        published = spec.published
+        source = Source(
+            id=spec.id, url=spec.url, publisher=spec.publisher, title=spec.title,
+            title_derived=spec.title_derived, title_derivation=spec.title_derivation,
+            language=spec.language, published_value=published.value,
+            published_precision=published.precision, published_qualifier=published.qualifier,
+            published_as_stated=published.as_stated, published_resolution=published.resolution,
+            sha256=loaded.sha256, text=loaded.text, notes=spec.notes,
+        )
+        _upsert(session, source, report, "source")
+    session.flush()
+
+    # Missions that support another come after it, so the foreign key always resolves.
+    missions = sorted(seed.facts_file.missions, key=lambda m: m.supports is not None)
+    for mission in missions:
+        row = Mission(
+            slug=mission.slug, name=mission.name, name_unknown_reason=mission.name_unknown_reason,
+            acronym=mission.acronym, label=mission.label, kind=mission.kind,
+            status=mission.status, description=mission.description,
+            host_country_iso3=mission.host_country, supports_mission_slug=mission.supports,
+        )
+        _upsert(session, row, report, "mission")
+        session.flush()
+        ids = _citation_ids(session, seed.mission_spans[mission.slug], report)
+        _link_citations(session, MissionCitation, "mission_slug", mission.slug, ids, report)
+    for actor in seed.facts_file.actors:
+        row_actor = Actor(
+            slug=actor.slug, name=actor.name, kind=actor.kind, title=actor.title,
+            country_iso3=actor.country,
+        )
+        _upsert(session, row_actor, report, "actor")
+        session.flush()
+        ids = _citation_ids(session, seed.actor_spans[actor.slug], report)
+        _link_citations(session, ActorCitation, "actor_slug", actor.slug, ids, report)
+    session.flush()
+    _write_facts(session, seed, report)
+    return report
+
+
+def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
+    """Validate everything first, then write it all in one transaction or not at all."""
+    seed = read_seed(seed_dir)
+    with Session(engine) as session, session.begin():
+        return write_seed(session, seed)
+
+
+def database_is_empty(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(Source.id).limit(1)).first() is None
+
+
+__all__ = ["Country", "SeedReport", "database_is_empty", "load_seed", "write_seed"]
