@@ -67,8 +67,12 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
         return 1
     uvicorn.run(
-        "app.main:create_app", factory=True, host=args.host, port=args.port,
-        workers=args.workers, proxy_headers=True,
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
     )
     return 0
 
@@ -82,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser(
-        "serve", help="migrate, seed an empty database, then serve the API",
+        "serve",
+        help="migrate, seed an empty database, then serve the API",
         description="Bring the database to the latest schema, seed it if it is empty, and "
         "serve the API over HTTP.",
     )
@@ -92,14 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_serve)
 
     migrate = commands.add_parser(
-        "migrate", help="apply database migrations",
+        "migrate",
+        help="apply database migrations",
         description="Apply Alembic migrations up to a revision (default: head).",
     )
     migrate.add_argument("revision", nargs="?", default="head", help="target (default head)")
     migrate.set_defaults(handler=_migrate)
 
     seed = commands.add_parser(
-        "seed", help="load or refresh the curated seed",
+        "seed",
+        help="load or refresh the curated seed",
         description="Validate the seed files and write them in one transaction. Re-running "
         "changes nothing; edited facts get a new version, removed ones are retracted.",
     )

@@ -3,6 +3,7 @@
 from fastapi import FastAPI
 
 from app.db import make_engine
+from app.openapi import install_openapi
 from app.problems import install_problem_handlers
 from app.routes import actors, countries, docs, events, health, missions, sources
 from app.settings import Settings, get_settings
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (missions, events, countries, actors, sources, health):
         app.include_router(module.router)
     docs.install_docs(app)
+    install_openapi(app)
     return app

@@ -1,6 +1,7 @@
 """One error shape everywhere: RFC 9457 problem details (application/problem+json)."""
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -17,8 +18,8 @@ log = logging.getLogger("app.errors")
 
 class FieldError(BaseModel):
     loc: list[str | int] = Field(description="Where: e.g. ['query', 'limit'].")
-    msg: str
-    type: str
+    msg: str = Field(description="What is wrong with the field.")
+    type: str = Field(description="Machine-readable error type.")
 
 
 class Problem(BaseModel):
@@ -26,7 +27,7 @@ class Problem(BaseModel):
 
     type: str = Field(default="about:blank", description="about:blank: see the status code.")
     title: str = Field(description="The HTTP status phrase.")
-    status: int
+    status: int = Field(description="The HTTP status code.")
     detail: str | None = Field(default=None, description="What went wrong, for a person.")
     instance: str = Field(description="The path and query that failed.")
     errors: list[FieldError] | None = Field(default=None, description="Field errors (422 only).")
@@ -37,7 +38,7 @@ def problem_response(
     status: int,
     detail: str | None,
     errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     body = Problem(
@@ -67,8 +68,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     # Only where and why: the rejected input is not echoed back (it may be huge or binary).
     errors = [
-        {"loc": [str(p) if not isinstance(p, int) else p for p in e["loc"]], "msg": e["msg"],
-         "type": e["type"]}
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in e["loc"]],
+            "msg": e["msg"],
+            "type": e["type"],
+        }
         for e in exc.errors()
     ]
     names = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)

@@ -43,7 +43,9 @@ class DateOut(Out):
     """A date at the precision the source gives, and how it was read."""
 
     value: str | None = Field(description="ISO 8601 at its precision: 2025, 2025-10, 2025-02-25.")
-    precision: DatePrecision | None
+    precision: DatePrecision | None = Field(
+        description="year, month or day: how much of the date is known."
+    )
     qualifier: DateQualifier | None = Field(
         description="exact, on_or_after, on_or_before, before, after or approximate."
     )
@@ -65,15 +67,15 @@ class CountryRef(Out):
 
 
 class MissionRef(Out):
-    slug: str
+    slug: str = Field(description="Stable identifier used in URLs.")
     label: str = Field(description="How to refer to the mission; not a name if it has none.")
-    href: str
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class ActorRef(Out):
-    slug: str
-    name: str
-    href: str
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str = Field(description="Name as the source gives it.")
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class FactOut(Out):
@@ -83,28 +85,36 @@ class FactOut(Out):
     version: int = Field(description="Version of this fact; corrections add versions.")
     kind: str = Field(description="What the fact states, e.g. funding.received, position.")
     summary: str = Field(description="The fact in a sentence (editorial wording).")
-    mission: MissionRef | None
-    country: CountryRef | None
-    actor: ActorRef | None
+    mission: MissionRef | None = Field(description="The mission the fact is about.")
+    country: CountryRef | None = Field(
+        description="The country it is about or belongs to (null if none)."
+    )
+    actor: ActorRef | None = Field(
+        description="The person, body or group the fact is about or attributed to."
+    )
     role: str | None = Field(description="A country's role: host, lead, personnel_contributor...")
     stance: str | None = Field(description="For positions: supported, raised_concerns...")
-    tense: str | None = Field(description='When the stance held, in the source\'s terms.')
+    tense: str | None = Field(description="When the stance held, in the source's terms.")
     status: str | None = Field(description="For proposals: proposed, ruled_out, under_review...")
-    topic: str | None
-    place: str | None
-    cause: str | None
+    topic: str | None = Field(
+        description="What the fact is about (e.g. the option a position concerns)."
+    )
+    place: str | None = Field(description="Where, as the source words it.")
+    cause: str | None = Field(description="What caused it, as the source says.")
     attributed_to: str | None = Field(description="Who the source attributes the fact to.")
     list_complete: bool | None = Field(
         description="For members of a list: false where the source marks it partial "
         '("including"), null where it does not say.'
     )
-    list_note: str | None
+    list_note: str | None = Field(description="What the source says about the list's completeness.")
     quantity: QuantityOut | None = Field(description="Null when the fact is not a number.")
     date: DateOut | None = Field(
         description="The date the fact refers to: an event's date or a figure's as-of date."
     )
     derived: bool = Field(description="True when computed from other facts, not stated.")
-    derivation: DerivationOut | None
+    derivation: DerivationOut | None = Field(
+        description="For derived values: the formula and input facts."
+    )
     citations: list[CitationOut] = Field(description="The quotes that state it (one or more).")
     record_status: str = Field(description="current, superseded or retracted.")
     recorded_at: datetime = Field(description="When this version was recorded (UTC).")
@@ -113,9 +123,9 @@ class FactOut(Out):
 class Page(BaseModel, Generic[T]):
     """A page of a list. Follow `next` until it is null."""
 
-    items: list[T]
-    limit: int
-    offset: int
+    items: list[T] = Field(description="The items of this page, in the list's stable order.")
+    limit: int = Field(description="Items per page asked for (1-500).")
+    offset: int = Field(description="Items skipped before this page.")
     next: str | None = Field(description="URL of the next page, or null on the last page.")
 
 
@@ -124,40 +134,52 @@ class FactList(Page[FactOut]):
         default=None,
         description="False when the source marks this list as partial; null when it is silent.",
     )
-    list_note: str | None = None
+    list_note: str | None = Field(
+        default=None, description="What the source says about the list's completeness."
+    )
 
 
 class MissionSummary(Out):
-    slug: str
+    slug: str = Field(description="Stable identifier used in URLs.")
     name: str | None = Field(description="Null when the source gives no name (see the reason).")
-    name_unknown_reason: str | None
-    acronym: str | None
-    label: str
-    kind: str
+    name_unknown_reason: str | None = Field(description="Why `name` is null, when it is.")
+    acronym: str | None = Field(description="Acronym, where the source gives one.")
+    label: str = Field(description="How to refer to it; not a name if it has none.")
+    kind: str = Field(description="What sort of mission or body it is.")
     status: str = Field(description="active, proposed or past.")
-    description: str
-    host_country: CountryRef | None
+    description: str = Field(description="What the mission is, in a sentence (editorial wording).")
+    host_country: CountryRef | None = Field(
+        description="The country the mission operates in, where the source says."
+    )
     supports: MissionRef | None = Field(description="The mission this one would back.")
-    citations: list[CitationOut]
-    href: str
+    citations: list[CitationOut] = Field(
+        description="Verbatim quotes of the sources that state it."
+    )
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class KeyFigures(BaseModel):
-    personnel_deployed: FactOut | None
-    personnel_planned: FactOut | None
+    personnel_deployed: FactOut | None = Field(
+        description="Personnel deployed, with its as-of date."
+    )
+    personnel_planned: FactOut | None = Field(description="Personnel planned.")
     personnel_deployed_share: FactOut | None = Field(description="Derived: deployed / planned.")
-    funding_received: FactOut | None
-    funding_unallocated: FactOut | None
+    funding_received: FactOut | None = Field(description="Contributions the fund has received.")
+    funding_unallocated: FactOut | None = Field(description="Received money not yet allocated.")
     funding_allocated: FactOut | None = Field(description="Derived: received - unallocated.")
-    lead_nation: FactOut | None
-    mandate_end: FactOut | None
+    lead_nation: FactOut | None = Field(description="The country leading the mission.")
+    mandate_end: FactOut | None = Field(
+        description="The date until which the mission is authorized."
+    )
     unknown: dict[str, str] = Field(
         description="Key figures the sources do not give for this mission, with the reason."
     )
 
 
 class MissionDetail(MissionSummary):
-    key_figures: KeyFigures
+    key_figures: KeyFigures = Field(
+        description="The mission's headline figures, each a cited fact."
+    )
     notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
     supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
     links: dict[str, str] = Field(description="The mission's sub-resources.")
@@ -165,46 +187,52 @@ class MissionDetail(MissionSummary):
 
 class DonorList(BaseModel):
     complete: bool | None = Field(description="False: the source says 'countries including'.")
-    note: str | None
-    items: list[FactOut]
+    note: str | None = Field(description="Why the list is partial, in the source's words.")
+    items: list[FactOut] = Field(description="The items of this page, in the list's stable order.")
 
 
 class Funding(BaseModel):
     """A mission's trust fund as the sources state it."""
 
-    mission: MissionRef
-    received: FactOut | None
-    unallocated: FactOut | None
+    mission: MissionRef = Field(description="The mission the fact is about.")
+    received: FactOut | None = Field(description="Contributions the fund has received, as stated.")
+    unallocated: FactOut | None = Field(description="Received money not yet allocated, as stated.")
     allocated: FactOut | None = Field(description="Derived: received - unallocated.")
     need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
-    donors: DonorList
+    donors: DonorList = Field(description="Countries that gave to the fund.")
     as_of: DateOut | None = Field(description="As-of date of the received figure.")
 
 
 class CountrySummary(Out):
-    iso3: str
-    iso2: str
-    name: str
+    iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
+    iso2: str = Field(description="ISO 3166-1 alpha-2 code.")
+    name: str = Field(description="Name as the source gives it.")
     roles: list[str] = Field(description="Every role the country plays across missions.")
-    href: str
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class CountryDetail(CountrySummary):
-    official_name: str | None
+    official_name: str | None = Field(description="Official name (ISO 3166-1), where it differs.")
     role_facts: list[FactOut] = Field(description="Host, lead, contributor, donor, positions.")
-    indicators: list[FactOut]
-    displacement_events: list[FactOut]
+    indicators: list[FactOut] = Field(
+        description="Indicators about the country (e.g. territorial control)."
+    )
+    displacement_events: list[FactOut] = Field(description="Displacement events in the country.")
     actors: list[ActorRef] = Field(description="Bodies and groups of this country.")
 
 
 class ActorOut(Out):
-    slug: str
-    name: str
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str = Field(description="Name as the source gives it.")
     kind: str = Field(description="person, body, group, government or organization.")
-    title: str | None
-    country: CountryRef | None
-    citations: list[CitationOut]
-    href: str
+    title: str | None = Field(description="Office or function, where the source gives one.")
+    country: CountryRef | None = Field(
+        description="The country it is about or belongs to (null if none)."
+    )
+    citations: list[CitationOut] = Field(
+        description="Verbatim quotes of the sources that state it."
+    )
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class ActorDetail(ActorOut):
@@ -212,22 +240,24 @@ class ActorDetail(ActorOut):
 
 
 class SourceSummary(Out):
-    id: str
-    url: str
-    publisher: str
-    title: str | None
+    id: str = Field(description="Stable identifier used in URLs.")
+    url: str = Field(description="Where it was published.")
+    publisher: str = Field(description="Who published it.")
+    title: str | None = Field(description="Office or function, where the source gives one.")
     title_derived: bool = Field(description="True when the title is not in the text itself.")
-    title_derivation: str | None
-    language: str
-    published: DateOut
+    title_derivation: str | None = Field(description="How a title not in the text was found.")
+    language: str = Field(description="Language of the text (BCP 47).")
+    published: DateOut = Field(description="Publication date, with its precision or bound.")
     sha256: str = Field(description="SHA-256 of the text's UTF-8 bytes.")
     length: int = Field(description="Length of the text in Unicode code points.")
-    href: str
+    href: str = Field(description="Path of this resource in the API.")
 
 
 class SourceDetail(SourceSummary):
     text: str = Field(description="The full text; citation offsets index into it.")
-    notes: str | None
+    notes: str | None = Field(
+        description="What to know about the text (e.g. page furniture kept in it)."
+    )
     citations: list[CitationOut] = Field(description="Every span of the text cited, in order.")
 
 

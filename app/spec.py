@@ -37,7 +37,7 @@ def date_precision(value: str) -> DatePrecision:
     """Precision of an ISO date written at year, month or day precision; ValueError if invalid."""
     if not _DATE_PATTERN.match(value):
         raise ValueError(f"{value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = (value.split("-") + ["01", "01"])[:3]
+    year, month, day = [*value.split("-"), "01", "01"][:3]
     date(int(year), int(month), int(day))  # rejects 2025-02-30 and month 13
     return _DATE_FORMATS[len(value)]
 

@@ -61,9 +61,7 @@ FACT_KINDS: dict[str, KindRule] = {
     ),
     "funding.received": _rule("Money a mission's fund has received.", "mission", "quantity"),
     "funding.unallocated": _rule("Money received but not yet allocated.", "mission", "quantity"),
-    "funding.allocated": _rule(
-        "Money received and allocated (derived).", "mission", "quantity"
-    ),
+    "funding.allocated": _rule("Money received and allocated (derived).", "mission", "quantity"),
     "funding.donor": _rule("A country that gave to a mission's fund.", "mission", "country"),
     "funding.need": _rule("Funding a mission still needs.", "mission"),
     "displacement": _rule(
@@ -90,9 +88,7 @@ FACT_KINDS: dict[str, KindRule] = {
     "proposal.review": _rule("Who is reviewing a proposal.", "mission", "actor"),
     "proposal.open_question": _rule("A question the source leaves open.", "mission"),
     "need.capability": _rule("A capability a mission needs.", "mission"),
-    "need.protected_infrastructure": _rule(
-        "Infrastructure that needs protection.", "mission"
-    ),
+    "need.protected_infrastructure": _rule("Infrastructure that needs protection.", "mission"),
     "statement.quote": _rule("Words a named actor said or wrote, verbatim.", "actor"),
     "statement.warning": _rule("A warning attributed to a named actor.", "actor"),
     "statement.assessment": _rule("An assessment attributed to a named actor.", "actor"),

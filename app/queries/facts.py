@@ -39,7 +39,8 @@ def select_facts(
     # Its ISO prefix compares with the range's ends cut to the same length.
     if date_from is not None:
         query = query.where(
-            col(Fact.date_value) >= func.substr(date_from.isoformat(), 1, func.length(Fact.date_value))
+            col(Fact.date_value)
+            >= func.substr(date_from.isoformat(), 1, func.length(Fact.date_value))
         )
     if date_to is not None:
         query = query.where(col(Fact.date_value) <= date_to.isoformat())
@@ -52,7 +53,9 @@ def select_facts(
     return session.exec(query).all()
 
 
-def get_fact(session: Session, *, fact_id: str, kinds: Collection[str] | None = None) -> Fact | None:
+def get_fact(
+    session: Session, *, fact_id: str, kinds: Collection[str] | None = None
+) -> Fact | None:
     query = select(Fact).where(Fact.fact_id == fact_id, Fact.record_status == RECORD_CURRENT)
     if kinds is not None:
         query = query.where(col(Fact.kind).in_(kinds))

@@ -10,32 +10,48 @@ from app.present import present_actors, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import select_facts
-from app.routes.common import Iso3Query
+from app.routes.common import SLUG_PATTERN, Iso3Query
 from app.schemas import ActorDetail, ActorOut, Page
 
 router = APIRouter(prefix="/actors", tags=["actors"])
 
 
-@router.get("", summary="People, bodies and groups", response_model=Page[ActorOut],
-            responses=problem_responses(422))
+@router.get(
+    "",
+    summary="People, bodies and groups",
+    response_model=Page[ActorOut],
+    responses=problem_responses(422),
+)
 def list_actors(
     request: Request, session: SessionDep, page: PageDep, country: Iso3Query = None
 ) -> Page[ActorOut]:
     """Everyone the facts attribute something to, with the quotes that name them."""
     rows = entities.list_actors(
-        session, country=country.upper() if country else None,
-        limit=page.fetch, offset=page.offset,
+        session,
+        country=country.upper() if country else None,
+        limit=page.fetch,
+        offset=page.offset,
     )
     items, next_url = cut_page(request, page, present_actors(session, rows))
     return Page[ActorOut](items=items, limit=page.limit, offset=page.offset, next=next_url)
 
 
 @router.get(
-    "/{slug}", summary="One actor and what it said or did", response_model=ActorDetail,
+    "/{slug}",
+    summary="One actor and what it said or did",
+    response_model=ActorDetail,
     responses=problem_responses(404, 422),
 )
 def get_actor(
-    slug: Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)],
+    slug: Annotated[
+        str,
+        Path(
+            pattern=SLUG_PATTERN,
+            max_length=100,
+            description="The actor's slug.",
+            examples=["antonio-guterres"],
+        ),
+    ],
     session: SessionDep,
 ) -> ActorDetail:
     """The actor, and the facts attributed to it: statements, proposals, positions."""

@@ -10,10 +10,12 @@ from sqlmodel import Session
 from app.models import Mission
 from app.queries import entities
 
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
 MissionSlug = Annotated[
     str,
     Path(
-        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        pattern=SLUG_PATTERN,
         max_length=100,
         description="The mission's slug, e.g. `mss`.",
         examples=["mss"],
@@ -26,8 +28,17 @@ Iso3Query = Annotated[
         description="ISO 3166-1 alpha-3 country code, e.g. `HTI` (case-insensitive).",
     ),
 ]
-SlugQuery = Annotated[
-    str | None, Query(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)
+MissionQuery = Annotated[
+    str | None,
+    Query(pattern=SLUG_PATTERN, max_length=100, description="Exact mission slug, e.g. `mss`."),
+]
+ActorQuery = Annotated[
+    str | None,
+    Query(
+        pattern=SLUG_PATTERN,
+        max_length=100,
+        description="Exact actor slug, e.g. `antonio-guterres` (see GET /actors).",
+    ),
 ]
 DateFrom = Annotated[
     date | None,
@@ -53,6 +64,4 @@ def invalid(where: str, name: str, message: str) -> RequestValidationError:
 
 def check_range(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
-        raise invalid(
-            "query", "date_to", f"date_to ({date_to}) is before date_from ({date_from})"
-        )
+        raise invalid("query", "date_to", f"date_to ({date_to}) is before date_from ({date_from})")

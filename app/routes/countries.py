@@ -18,8 +18,9 @@ router = APIRouter(prefix="/countries", tags=["countries"])
 
 Iso3Path = Annotated[
     str,
-    Path(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. HTI.",
-         examples=["HTI"]),
+    Path(
+        pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. HTI.", examples=["HTI"]
+    ),
 ]
 
 
@@ -36,8 +37,11 @@ def list_countries(request: Request, session: SessionDep, page: PageDep) -> Page
         kinds.setdefault(iso3, set()).add(kind)
     summaries = [
         CountrySummary(
-            iso3=row.iso3, iso2=row.iso2, name=row.name,
-            roles=_roles(kinds.get(row.iso3, set())), href=f"/countries/{row.iso3}",
+            iso3=row.iso3,
+            iso2=row.iso2,
+            name=row.name,
+            roles=_roles(kinds.get(row.iso3, set())),
+            href=f"/countries/{row.iso3}",
         )
         for row in rows
     ]
@@ -46,7 +50,9 @@ def list_countries(request: Request, session: SessionDep, page: PageDep) -> Page
 
 
 @router.get(
-    "/{iso3}", summary="One country: its roles and indicators", response_model=CountryDetail,
+    "/{iso3}",
+    summary="One country: its roles and indicators",
+    response_model=CountryDetail,
     responses=problem_responses(404, 422),
 )
 def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
@@ -63,7 +69,9 @@ def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
     role_facts = [f for f in facts if f.kind in COUNTRY_ROLE_BY_KIND]
     actors = entities.list_actors(session, country=code, limit=500, offset=0)
     return CountryDetail(
-        iso3=country.iso3, iso2=country.iso2, name=country.name,
+        iso3=country.iso3,
+        iso2=country.iso2,
+        name=country.name,
         official_name=country.official_name,
         roles=_roles({f.kind for f in role_facts}),
         href=f"/countries/{code}",

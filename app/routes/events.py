@@ -9,7 +9,7 @@ from app.pagination import PageDep, cut_page
 from app.present import present_facts
 from app.problems import problem_responses
 from app.queries.facts import get_fact, select_facts
-from app.routes.common import DateFrom, DateTo, Iso3Query, SlugQuery, check_range
+from app.routes.common import ActorQuery, DateFrom, DateTo, Iso3Query, MissionQuery, check_range
 from app.schemas import FactList, FactOut
 from app.vocab import STATEMENT_KINDS
 
@@ -36,15 +36,18 @@ def _one(session: SessionDep, fact_id: str, kinds: list[str], what: str) -> Fact
 
 
 @router.get(
-    "/displacement-events", tags=["displacement"], summary="Displacement events",
-    response_model=FactList, responses=problem_responses(422),
+    "/displacement-events",
+    tags=["displacement"],
+    summary="Displacement events",
+    response_model=FactList,
+    responses=problem_responses(422),
 )
 def list_displacement_events(
     request: Request,
     session: SessionDep,
     page: PageDep,
     country: Iso3Query = None,
-    mission: SlugQuery = None,
+    mission: MissionQuery = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
 ) -> FactList:
@@ -53,16 +56,24 @@ def list_displacement_events(
     matches a range it overlaps."""
     check_range(date_from, date_to)
     return _page(
-        request, session, page, kinds=DISPLACEMENT_KINDS,
+        request,
+        session,
+        page,
+        kinds=DISPLACEMENT_KINDS,
         country=country.upper() if country else None,
         missions=[mission] if mission else None,
-        date_from=date_from, date_to=date_to, by_date=True,
+        date_from=date_from,
+        date_to=date_to,
+        by_date=True,
     )
 
 
 @router.get(
-    "/displacement-events/{fact_id}", tags=["displacement"], summary="One displacement event",
-    response_model=FactOut, responses=problem_responses(404, 422),
+    "/displacement-events/{fact_id}",
+    tags=["displacement"],
+    summary="One displacement event",
+    response_model=FactOut,
+    responses=problem_responses(404, 422),
 )
 def get_displacement_event(fact_id: FactId, session: SessionDep) -> FactOut:
     """One displacement event by its id."""
@@ -70,8 +81,11 @@ def get_displacement_event(fact_id: FactId, session: SessionDep) -> FactOut:
 
 
 @router.get(
-    "/indicators", tags=["indicators"], summary="Indicators (e.g. territorial control)",
-    response_model=FactList, responses=problem_responses(422),
+    "/indicators",
+    tags=["indicators"],
+    summary="Indicators (e.g. territorial control)",
+    response_model=FactList,
+    responses=problem_responses(422),
 )
 def list_indicators(
     request: Request, session: SessionDep, page: PageDep, country: Iso3Query = None
@@ -79,14 +93,20 @@ def list_indicators(
     """Measured conditions of a place: e.g. gangs control an estimated 85% of Port-au-Prince.
     Each has a place, a country, a quantity with its qualifier and an as-of date."""
     return _page(
-        request, session, page, kinds=INDICATOR_KINDS,
+        request,
+        session,
+        page,
+        kinds=INDICATOR_KINDS,
         country=country.upper() if country else None,
     )
 
 
 @router.get(
-    "/indicators/{fact_id}", tags=["indicators"], summary="One indicator",
-    response_model=FactOut, responses=problem_responses(404, 422),
+    "/indicators/{fact_id}",
+    tags=["indicators"],
+    summary="One indicator",
+    response_model=FactOut,
+    responses=problem_responses(404, 422),
 )
 def get_indicator(fact_id: FactId, session: SessionDep) -> FactOut:
     """One indicator by its id."""
@@ -94,11 +114,14 @@ def get_indicator(fact_id: FactId, session: SessionDep) -> FactOut:
 
 
 @router.get(
-    "/statements", tags=["statements"], summary="Quotes, warnings and assessments",
-    response_model=FactList, responses=problem_responses(422),
+    "/statements",
+    tags=["statements"],
+    summary="Quotes, warnings and assessments",
+    response_model=FactList,
+    responses=problem_responses(422),
 )
 def list_statements(
-    request: Request, session: SessionDep, page: PageDep, actor: SlugQuery = None
+    request: Request, session: SessionDep, page: PageDep, actor: ActorQuery = None
 ) -> FactList:
     """What named actors said, warned or assessed (kinds statement.quote, statement.warning,
     statement.assessment). Filter by `actor` slug, e.g. `antonio-guterres`."""

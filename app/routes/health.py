@@ -13,7 +13,9 @@ router = APIRouter(tags=["health"])
 
 
 @router.get(
-    "/health", summary="Service and database health", response_model=Health,
+    "/health",
+    summary="Service and database health",
+    response_model=Health,
     responses={503: {"model": Health, "description": "The database does not answer."}},
 )
 def health(session: SessionDep) -> Health | JSONResponse:

@@ -19,8 +19,8 @@ from app.schemas import (
     KeyFigures,
     MissionDetail,
     MissionRef,
-    Page,
     MissionSummary,
+    Page,
 )
 from app.vocab import CONTRIBUTOR_KINDS, FACT_KINDS, NEED_KINDS, PERSONNEL_KINDS, TIMELINE_KINDS
 
@@ -40,12 +40,22 @@ KEY_FIGURES = {
 NOTE_KINDS = ("mission.challenge", "mission.characterization", "mission.controversy")
 PROPOSAL_KINDS = tuple(kind for kind in FACT_KINDS if kind.startswith("proposal."))
 SUB_RESOURCES = (
-    "funding", "donors", "contributors", "personnel", "positions", "timeline", "needs", "proposals"
+    "funding",
+    "donors",
+    "contributors",
+    "personnel",
+    "positions",
+    "timeline",
+    "needs",
+    "proposals",
 )
 
 
 def _list_facts(
-    request: Request, session: SessionDep, page: PageDep, facts: list[FactOut] | None = None,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    facts: list[FactOut] | None = None,
     **filters: object,
 ) -> FactList:
     rows = select_facts(session, limit=page.fetch, offset=page.offset, **filters)  # type: ignore[arg-type]
@@ -53,7 +63,10 @@ def _list_facts(
     complete = {item.list_complete for item in items}
     notes = sorted({item.list_note for item in items if item.list_note})
     return FactList(
-        items=items, limit=page.limit, offset=page.offset, next=next_url,
+        items=items,
+        limit=page.limit,
+        offset=page.offset,
+        next=next_url,
         # One partial member makes the list partial; silence on all makes it unknown.
         list_complete=False if False in complete else (True if complete == {True} else None),
         list_note=" ".join(notes) or None,
@@ -75,7 +88,9 @@ def list_missions(request: Request, session: SessionDep, page: PageDep) -> Page[
 
 
 @router.get(
-    "/{slug}", summary="One mission, with its key figures", response_model=MissionDetail,
+    "/{slug}",
+    summary="One mission, with its key figures",
+    response_model=MissionDetail,
     responses=NOT_FOUND,
 )
 def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
@@ -84,9 +99,7 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
     figure the sources do not give is null and listed under `key_figures.unknown`."""
     mission = require_mission(session, slug)
     summary = present_missions(session, [mission])[0]
-    rows = select_facts(
-        session, missions=[slug], kinds=[*KEY_FIGURES.values(), *NOTE_KINDS]
-    )
+    rows = select_facts(session, missions=[slug], kinds=[*KEY_FIGURES.values(), *NOTE_KINDS])
     facts = present_facts(session, rows)
     by_kind = {fact.kind: fact for fact in facts}
     figures = {name: by_kind.get(kind) for name, kind in KEY_FIGURES.items()}
@@ -109,7 +122,9 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
 
 
 @router.get(
-    "/{slug}/funding", summary="The mission's trust fund", response_model=Funding,
+    "/{slug}/funding",
+    summary="The mission's trust fund",
+    response_model=Funding,
     responses=NOT_FOUND,
 )
 def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
@@ -120,8 +135,13 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
     rows = select_facts(
         session,
         missions=[slug],
-        kinds=["funding.received", "funding.unallocated", "funding.allocated", "funding.need",
-               "funding.donor"],
+        kinds=[
+            "funding.received",
+            "funding.unallocated",
+            "funding.allocated",
+            "funding.need",
+            "funding.donor",
+        ],
     )
     facts = present_facts(session, rows)
     by_kind = {fact.kind: fact for fact in facts if fact.kind != "funding.donor"}
@@ -145,10 +165,14 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
 
 
 @router.get(
-    "/{slug}/donors", summary="Donors to the mission's fund", response_model=FactList,
+    "/{slug}/donors",
+    summary="Donors to the mission's fund",
+    response_model=FactList,
     responses=NOT_FOUND,
 )
-def list_donors(slug: MissionSlug, request: Request, session: SessionDep, page: PageDep) -> FactList:
+def list_donors(
+    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
+) -> FactList:
     """Countries that gave to the mission's fund. Amounts the source does not give are null
     with a reason; `list_complete: false` says the source's list is partial."""
     require_mission(session, slug)
@@ -156,8 +180,10 @@ def list_donors(slug: MissionSlug, request: Request, session: SessionDep, page: 
 
 
 @router.get(
-    "/{slug}/contributors", summary="Lead nation and personnel contributors",
-    response_model=FactList, responses=NOT_FOUND,
+    "/{slug}/contributors",
+    summary="Lead nation and personnel contributors",
+    response_model=FactList,
+    responses=NOT_FOUND,
 )
 def list_contributors(
     slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
@@ -168,7 +194,9 @@ def list_contributors(
 
 
 @router.get(
-    "/{slug}/personnel", summary="Planned and deployed personnel", response_model=FactList,
+    "/{slug}/personnel",
+    summary="Planned and deployed personnel",
+    response_model=FactList,
     responses=NOT_FOUND,
 )
 def list_personnel(
@@ -180,8 +208,10 @@ def list_personnel(
 
 
 @router.get(
-    "/{slug}/positions", summary="Positions on turning the mission into UN peacekeeping",
-    response_model=FactList, responses=NOT_FOUND,
+    "/{slug}/positions",
+    summary="Positions on turning the mission into UN peacekeeping",
+    response_model=FactList,
+    responses=NOT_FOUND,
 )
 def list_positions(
     slug: MissionSlug,
@@ -201,13 +231,13 @@ def list_positions(
     gives it ("previously", "initially", "current"). Who holds a stance is a country, an actor,
     or, where the source does not say, neither."""
     require_mission(session, slug)
-    return _list_facts(
-        request, session, page, missions=[slug], kinds=["position"], stance=stance
-    )
+    return _list_facts(request, session, page, missions=[slug], kinds=["position"], stance=stance)
 
 
 @router.get(
-    "/{slug}/timeline", summary="Dated events, in date order", response_model=FactList,
+    "/{slug}/timeline",
+    summary="Dated events, in date order",
+    response_model=FactList,
     responses=NOT_FOUND,
 )
 def list_timeline(
@@ -217,13 +247,19 @@ def list_timeline(
     date keeps its precision (year, month, day) and qualifier."""
     require_mission(session, slug)
     return _list_facts(
-        request, session, page, missions=_with_supporters(session, slug),
-        kinds=sorted(TIMELINE_KINDS), by_date=True,
+        request,
+        session,
+        page,
+        missions=_with_supporters(session, slug),
+        kinds=sorted(TIMELINE_KINDS),
+        by_date=True,
     )
 
 
 @router.get(
-    "/{slug}/needs", summary="What the mission lacks", response_model=FactList,
+    "/{slug}/needs",
+    summary="What the mission lacks",
+    response_model=FactList,
     responses=NOT_FOUND,
 )
 def list_needs(slug: MissionSlug, request: Request, session: SessionDep, page: PageDep) -> FactList:
@@ -233,7 +269,9 @@ def list_needs(slug: MissionSlug, request: Request, session: SessionDep, page: P
 
 
 @router.get(
-    "/{slug}/proposals", summary="Proposals about the mission", response_model=FactList,
+    "/{slug}/proposals",
+    summary="Proposals about the mission",
+    response_model=FactList,
     responses=NOT_FOUND,
 )
 def list_proposals(

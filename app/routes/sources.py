@@ -9,13 +9,18 @@ from app.pagination import PageDep, cut_page
 from app.present import citation_out, source_summary
 from app.problems import problem_responses
 from app.queries import entities
+from app.routes.common import SLUG_PATTERN
 from app.schemas import Page, SourceDetail, SourceSummary
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-@router.get("", summary="Source documents", response_model=Page[SourceSummary],
-            responses=problem_responses(422))
+@router.get(
+    "",
+    summary="Source documents",
+    response_model=Page[SourceSummary],
+    responses=problem_responses(422),
+)
 def list_sources(request: Request, session: SessionDep, page: PageDep) -> Page[SourceSummary]:
     """The documents every fact is traced to, with their metadata (not their text)."""
     rows = entities.list_sources(session, limit=page.fetch, offset=page.offset)
@@ -24,11 +29,21 @@ def list_sources(request: Request, session: SessionDep, page: PageDep) -> Page[S
 
 
 @router.get(
-    "/{source_id}", summary="One source, its text and every cited span",
-    response_model=SourceDetail, responses=problem_responses(404, 422),
+    "/{source_id}",
+    summary="One source, its text and every cited span",
+    response_model=SourceDetail,
+    responses=problem_responses(404, 422),
 )
 def get_source(
-    source_id: Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)],
+    source_id: Annotated[
+        str,
+        Path(
+            pattern=SLUG_PATTERN,
+            max_length=100,
+            description="The source's id.",
+            examples=["haitiwire-2025-02-mss-support-office"],
+        ),
+    ],
     session: SessionDep,
 ) -> SourceDetail:
     """Metadata, the full text, and every cited span of it: `text[start:end] == quote`.

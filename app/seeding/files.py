@@ -132,9 +132,7 @@ def read_sources(seed_dir: Path) -> dict[str, LoadedSource]:
     return loaded
 
 
-def find_span(
-    sources: dict[str, LoadedSource], citation: CitationIn, default_source: str
-) -> Span:
+def find_span(sources: dict[str, LoadedSource], citation: CitationIn, default_source: str) -> Span:
     """The span of a quote in its source; ValueError says why when it cannot be resolved."""
     source_id = citation.source or default_source
     source = sources.get(source_id)
@@ -193,9 +191,11 @@ def _check_references(seed: Seed, problems: list[str]) -> None:
     spec = seed.facts_file
     missions = {m.slug for m in spec.missions}
     actors = {a.slug for a in spec.actors}
-    for kind, slugs in (("mission", [m.slug for m in spec.missions]),
-                        ("actor", [a.slug for a in spec.actors]),
-                        ("fact", [f.id for f in spec.facts])):
+    for kind, slugs in (
+        ("mission", [m.slug for m in spec.missions]),
+        ("actor", [a.slug for a in spec.actors]),
+        ("fact", [f.id for f in spec.facts]),
+    ):
         seen: set[str] = set()
         for slug in slugs:
             if slug in seen:
@@ -241,7 +241,9 @@ def _derive(seed: Seed, problems: list[str]) -> None:
                 quantity = item.spec.quantity
                 value = item.value if item.spec.derived else (quantity and quantity.value)
                 unit = item.spec.derived.unit if item.spec.derived else (quantity and quantity.unit)
-                qualifier = item.qualifier if item.spec.derived else (quantity and quantity.qualifier)
+                qualifier = (
+                    item.qualifier if item.spec.derived else (quantity and quantity.qualifier)
+                )
                 values.append(value)
                 units.add(unit)
                 qualifiers.add(qualifier)

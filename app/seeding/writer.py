@@ -1,11 +1,12 @@
 """Writing a resolved seed in one transaction: idempotent, and append-only for facts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
-from sqlmodel import Session, SQLModel, col, delete, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.countries import lookup_country
 from app.models import (
@@ -95,27 +96,36 @@ def _citation_ids(session: Session, spans: list[Span], report: SeedReport) -> li
 def _link_citations(
     session: Session,
     link: type[MissionCitation] | type[ActorCitation],
-    key_name: str,
-    key: str,
+    key: dict[str, str],
     citation_ids: list[int],
     report: SeedReport,
 ) -> None:
+    """Make an entity's citation links exactly `citation_ids`, in order."""
+    ((key_name, key_value),) = key.items()
     key_column = getattr(link, key_name)
-    stored = session.exec(select(link).where(key_column == key)).all()
-    if [(r.citation_id, r.position) for r in sorted(stored, key=lambda r: r.position)] == [
-        (cid, i) for i, cid in enumerate(citation_ids)
-    ]:
+    stored: Sequence[Any] = session.exec(select(link).where(key_column == key_value)).all()
+    current = [(row.citation_id, row.position) for row in sorted(stored, key=lambda r: r.position)]
+    if current == [(cid, i) for i, cid in enumerate(citation_ids)]:
         return
-    session.exec(delete(link).where(key_column == key))  # type: ignore[call-overload]
+    for row in stored:
+        session.delete(row)
+    session.flush()
     for position, citation_id in enumerate(citation_ids):
-        session.add(link(**{key_name: key, "citation_id": citation_id, "position": position}))
-    report.count(link.__tablename__, "relinked")  # type: ignore[arg-type]
+        session.add(link(**key, citation_id=citation_id, position=position))
+    report.count(str(link.__tablename__), "relinked")
 
 
 # The columns a fact version is compared on: everything but its bookkeeping.
 _BOOKKEEPING = {
-    "row_id", "fact_id", "version", "record_status", "recorded_at", "superseded_at",
-    "recorded_by", "change_reason", "origin",
+    "row_id",
+    "fact_id",
+    "version",
+    "record_status",
+    "recorded_at",
+    "superseded_at",
+    "recorded_by",
+    "change_reason",
+    "origin",
 }
 CONTENT_COLUMNS = [name for name in Fact.model_fields if name not in _BOOKKEEPING]
 
@@ -158,21 +168,27 @@ def fact_content(resolved: ResolvedFact) -> dict[str, Any]:
     }
     assert set(content) == set(CONTENT_COLUMNS), set(content) ^ set(CONTENT_COLUMNS)
     # Enum members compare equal to their values, but are stored as plain strings.
-    return {k: (str(v) if hasattr(v, "value") and isinstance(v, str) else v) for k, v in content.items()}
+    return {
+        k: (str(v) if hasattr(v, "value") and isinstance(v, str) else v) for k, v in content.items()
+    }
 
 
 def _stored_citations(session: Session, row_id: int) -> list[int]:
     links = session.exec(
-        select(FactCitation).where(FactCitation.fact_row_id == row_id).order_by(
-            col(FactCitation.position)
-        )
+        select(FactCitation)
+        .where(FactCitation.fact_row_id == row_id)
+        .order_by(col(FactCitation.position))
     ).all()
     return [link.citation_id for link in links]
 
 
 def _add_version(
-    session: Session, fact_id: str, version: int, content: dict[str, Any],
-    citation_ids: list[int], reason: str,
+    session: Session,
+    fact_id: str,
+    version: int,
+    content: dict[str, Any],
+    citation_ids: list[int],
+    reason: str,
 ) -> None:
     row = Fact(
         fact_id=fact_id,
@@ -186,7 +202,9 @@ def _add_version(
     session.flush()
     assert row.row_id is not None
     for position, citation_id in enumerate(citation_ids):
-        session.add(FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position))
+        session.add(
+            FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position)
+        )
 
 
 def _write_facts(session: Session, seed: Seed, report: SeedReport) -> None:
@@ -237,12 +255,21 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         spec = loaded.spec
         published = spec.published
         source = Source(
-            id=spec.id, url=spec.url, publisher=spec.publisher, title=spec.title,
-            title_derived=spec.title_derived, title_derivation=spec.title_derivation,
-            language=spec.language, published_value=published.value,
-            published_precision=published.precision, published_qualifier=published.qualifier,
-            published_as_stated=published.as_stated, published_resolution=published.resolution,
-            sha256=loaded.sha256, text=loaded.text, notes=spec.notes,
+            id=spec.id,
+            url=spec.url,
+            publisher=spec.publisher,
+            title=spec.title,
+            title_derived=spec.title_derived,
+            title_derivation=spec.title_derivation,
+            language=spec.language,
+            published_value=published.value,
+            published_precision=published.precision,
+            published_qualifier=published.qualifier,
+            published_as_stated=published.as_stated,
+            published_resolution=published.resolution,
+            sha256=loaded.sha256,
+            text=loaded.text,
+            notes=spec.notes,
         )
         _upsert(session, source, report, "source")
     session.flush()
@@ -251,24 +278,33 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
     missions = sorted(seed.facts_file.missions, key=lambda m: m.supports is not None)
     for mission in missions:
         row = Mission(
-            slug=mission.slug, name=mission.name, name_unknown_reason=mission.name_unknown_reason,
-            acronym=mission.acronym, label=mission.label, kind=mission.kind,
-            status=mission.status, description=mission.description,
-            host_country_iso3=mission.host_country, supports_mission_slug=mission.supports,
+            slug=mission.slug,
+            name=mission.name,
+            name_unknown_reason=mission.name_unknown_reason,
+            acronym=mission.acronym,
+            label=mission.label,
+            kind=mission.kind,
+            status=mission.status,
+            description=mission.description,
+            host_country_iso3=mission.host_country,
+            supports_mission_slug=mission.supports,
         )
         _upsert(session, row, report, "mission")
         session.flush()
         ids = _citation_ids(session, seed.mission_spans[mission.slug], report)
-        _link_citations(session, MissionCitation, "mission_slug", mission.slug, ids, report)
+        _link_citations(session, MissionCitation, {"mission_slug": mission.slug}, ids, report)
     for actor in seed.facts_file.actors:
         row_actor = Actor(
-            slug=actor.slug, name=actor.name, kind=actor.kind, title=actor.title,
+            slug=actor.slug,
+            name=actor.name,
+            kind=actor.kind,
+            title=actor.title,
             country_iso3=actor.country,
         )
         _upsert(session, row_actor, report, "actor")
         session.flush()
         ids = _citation_ids(session, seed.actor_spans[actor.slug], report)
-        _link_citations(session, ActorCitation, "actor_slug", actor.slug, ids, report)
+        _link_citations(session, ActorCitation, {"actor_slug": actor.slug}, ids, report)
     session.flush()
     _write_facts(session, seed, report)
     return report

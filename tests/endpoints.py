@@ -1,0 +1,41 @@
+"""Every GET endpoint with a real, seeded value for each path parameter."""
+
+from app.openapi_examples import EXAMPLE_PATHS
+
+__all__ = ["EXAMPLE_PATHS", "LIST_PATHS", "MISSING_PATHS"]
+
+# The same paths with an identifier that does not exist, for 404s.
+MISSING_PATHS = {
+    "/missions/{slug}": "/missions/no-such-mission",
+    "/missions/{slug}/funding": "/missions/no-such-mission/funding",
+    "/missions/{slug}/donors": "/missions/no-such-mission/donors",
+    "/missions/{slug}/contributors": "/missions/no-such-mission/contributors",
+    "/missions/{slug}/personnel": "/missions/no-such-mission/personnel",
+    "/missions/{slug}/positions": "/missions/no-such-mission/positions",
+    "/missions/{slug}/timeline": "/missions/no-such-mission/timeline",
+    "/missions/{slug}/needs": "/missions/no-such-mission/needs",
+    "/missions/{slug}/proposals": "/missions/no-such-mission/proposals",
+    "/displacement-events/{fact_id}": "/displacement-events/mss-funding-received",
+    "/indicators/{fact_id}": "/indicators/no-such-indicator",
+    "/countries/{iso3}": "/countries/ZAF",
+    "/actors/{slug}": "/actors/nobody",
+    "/sources/{source_id}": "/sources/no-such-source",
+}
+
+# Endpoints that answer a page of items.
+LIST_PATHS = [
+    "/missions",
+    "/missions/mss/donors",
+    "/missions/mss/contributors",
+    "/missions/mss/personnel",
+    "/missions/mss/positions",
+    "/missions/mss/timeline",
+    "/missions/mss/needs",
+    "/missions/mss/proposals",
+    "/displacement-events",
+    "/indicators",
+    "/statements",
+    "/countries",
+    "/actors",
+    "/sources",
+]

@@ -1,0 +1,49 @@
+"""Small helpers shared by tests."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from httpx import Response
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def assert_problem(response: Response, status: int) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status; returns its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"] and body["instance"].startswith("/")
+    if status == 422:
+        assert body["errors"], "a 422 lists its field errors"
+    return body
+
+
+def walk_citations(node: Any) -> Iterator[dict[str, Any]]:
+    """Every citation object anywhere in a JSON document."""
+    if isinstance(node, dict):
+        if {"source_id", "start", "end", "quote"} <= node.keys():
+            yield node
+        for value in node.values():
+            yield from walk_citations(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk_citations(value)
+
+
+def walk_facts(node: Any) -> Iterator[dict[str, Any]]:
+    """Every fact object anywhere in a JSON document."""
+    if isinstance(node, dict):
+        if {"id", "kind", "citations", "record_status"} <= node.keys():
+            yield node
+        for value in node.values():
+            yield from walk_facts(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk_facts(value)
+
+
+def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for item in items}

@@ -1,0 +1,79 @@
+"""The OpenAPI document people browse, and the offline /docs and /redoc pages."""
+
+import json
+import re
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.openapi import EXAMPLES_FILE
+from app.openapi_examples import collect
+
+
+@pytest.fixture(scope="module")
+def schema(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()
+
+
+def test_every_operation_has_a_tag_summary_and_description(schema: dict[str, Any]) -> None:
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("tags"), where
+            assert operation.get("summary"), where
+            assert len(operation.get("description", "")) > 20, where
+            for parameter in operation.get("parameters", []):
+                assert parameter.get("description"), f"{where} {parameter['name']}"
+
+
+def test_every_field_is_described(schema: dict[str, Any]) -> None:
+    undescribed = []
+    for name, component in schema["components"]["schemas"].items():
+        if name in {"ValidationError", "HTTPValidationError"}:
+            continue
+        for field, spec in component.get("properties", {}).items():
+            if not spec.get("description"):
+                undescribed.append(f"{name}.{field}")
+    assert undescribed == []
+
+
+def test_errors_are_documented_as_problem_json(schema: dict[str, Any]) -> None:
+    for path, operations in schema["paths"].items():
+        for status, response in operations["get"]["responses"].items():
+            if int(status) >= 400 and "content" in response:
+                assert list(response["content"]) == ["application/problem+json"], path
+
+
+def test_examples_are_the_real_seeded_responses(client: TestClient, schema: dict) -> None:
+    """Fails when the seed or the code changes and the examples were not regenerated
+    (python -m app.openapi_examples)."""
+
+    def without_timestamps(node: Any) -> Any:
+        return json.loads(re.sub(r'"recorded_at": ?"[^"]+"', '"recorded_at": ""', json.dumps(node)))
+
+    live = collect(lambda path: client.get(path).json())
+    live["/health"]["database"] = "sqlite"  # the examples were made on SQLite
+    stored = json.loads(EXAMPLES_FILE.read_text("utf-8"))
+    assert without_timestamps(stored) == without_timestamps(live)
+    for path, example in stored.items():
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert content["application/json"]["example"] == example
+
+
+@pytest.mark.parametrize(("page", "marker"), [("/docs", "SwaggerUIBundle"), ("/redoc", "<redoc")])
+def test_docs_pages_use_only_the_apps_own_assets(
+    client: TestClient, page: str, marker: str
+) -> None:
+    response = client.get(page)
+    assert response.status_code == 200
+    html = response.text
+    assert marker in html
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert assets
+    for asset in assets:
+        assert asset.startswith("/"), f"{page} loads {asset} from elsewhere"
+        fetched = client.get(asset)
+        assert fetched.status_code == 200, asset
+        assert len(fetched.content) > 1000, asset
+    assert "fonts.googleapis" not in html
