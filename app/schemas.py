@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 from app.vocab import DatePrecision, DateQualifier, Qualifier
 
@@ -37,6 +37,11 @@ class QuantityOut(Out):
     upper_bound: float | None = Field(description="Implied by the qualifier, where it implies one.")
     as_stated: str | None = Field(description="The source's words for the number.")
     unknown_reason: str | None = Field(description="Why the value is null, when it is.")
+
+    @field_serializer("value", "lower_bound", "upper_bound")
+    def _whole_numbers_without_fraction(self, number: float | None) -> float | int | None:
+        # 1000 officers, not 1000.0: counts and money read as the source wrote them.
+        return int(number) if number is not None and number.is_integer() else number
 
 
 class DateOut(Out):
