@@ -21,7 +21,7 @@ test: $(STAMP)  ## Run the whole test suite (SQLite; PostgreSQL too when TEST_DA
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy app
+	$(BIN)/mypy app tests
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -9,8 +9,19 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
-from app.models import Actor, Citation, Country, Fact, Mission, Source
-from app.queries import entities, facts
+from app.models import (
+    Actor,
+    ActorCitation,
+    Citation,
+    Country,
+    Fact,
+    FactCitation,
+    Mission,
+    MissionCitation,
+    Source,
+)
+from app.queries import entities
+from app.queries.citations import linked_citations
 from app.schemas import (
     ActorOut,
     ActorRef,
@@ -90,7 +101,7 @@ def _date(row: Fact) -> DateOut | None:
 
 def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     row_ids = [row.row_id for row in rows if row.row_id is not None]
-    cited = _group_citations(facts.citations_of_facts(session, row_ids=row_ids))
+    cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
     missions = entities.missions_by_slug(
         session, slugs={r.mission_slug for r in rows if r.mission_slug}
     )
@@ -135,7 +146,7 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
 
 def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionSummary]:
     slugs = [row.slug for row in rows]
-    cited = _group_citations(entities.citations_of_missions(session, slugs=slugs))
+    cited = _group_citations(linked_citations(session, link=MissionCitation, keys=slugs))
     countries = entities.countries_by_code(
         session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
     )
@@ -162,7 +173,9 @@ def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionS
 
 
 def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
-    cited = _group_citations(entities.citations_of_actors(session, slugs=[r.slug for r in rows]))
+    cited = _group_citations(
+        linked_citations(session, link=ActorCitation, keys=[r.slug for r in rows])
+    )
     countries = entities.countries_by_code(
         session, codes={r.country_iso3 for r in rows if r.country_iso3}
     )

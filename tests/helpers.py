@@ -21,28 +21,24 @@ def assert_problem(response: Response, status: int) -> dict[str, Any]:
     return body
 
 
-def walk_citations(node: Any) -> Iterator[dict[str, Any]]:
-    """Every citation object anywhere in a JSON document."""
+def walk(node: Any, keys: set[str]) -> Iterator[dict[str, Any]]:
+    """Every object anywhere in a JSON document that has all of these keys."""
     if isinstance(node, dict):
-        if {"source_id", "start", "end", "quote"} <= node.keys():
+        if keys <= node.keys():
             yield node
         for value in node.values():
-            yield from walk_citations(value)
+            yield from walk(value, keys)
     elif isinstance(node, list):
         for value in node:
-            yield from walk_citations(value)
+            yield from walk(value, keys)
+
+
+def walk_citations(node: Any) -> Iterator[dict[str, Any]]:
+    return walk(node, {"source_id", "start", "end", "quote"})
 
 
 def walk_facts(node: Any) -> Iterator[dict[str, Any]]:
-    """Every fact object anywhere in a JSON document."""
-    if isinstance(node, dict):
-        if {"id", "kind", "citations", "record_status"} <= node.keys():
-            yield node
-        for value in node.values():
-            yield from walk_facts(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from walk_facts(value)
+    return walk(node, {"id", "kind", "citations", "record_status"})
 
 
 def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

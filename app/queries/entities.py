@@ -4,17 +4,7 @@ from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, col, select
 
-from app.models import (
-    RECORD_CURRENT,
-    Actor,
-    ActorCitation,
-    Citation,
-    Country,
-    Fact,
-    Mission,
-    MissionCitation,
-    Source,
-)
+from app.models import RECORD_CURRENT, Actor, Country, Fact, Mission, Source
 
 
 def list_missions(session: Session, *, limit: int, offset: int) -> Sequence[Mission]:
@@ -72,44 +62,9 @@ def list_actors(
     return session.exec(query.order_by(col(Actor.slug)).limit(limit).offset(offset)).all()
 
 
-def citations_of_missions(
-    session: Session, *, slugs: Collection[str]
-) -> Sequence[tuple[str, Citation, str]]:
-    query = (
-        select(MissionCitation.mission_slug, Citation, Source.url)
-        .join(Citation, col(Citation.id) == MissionCitation.citation_id)
-        .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(MissionCitation.mission_slug).in_(slugs))
-        .order_by(col(MissionCitation.mission_slug), col(MissionCitation.position))
-    )
-    return session.exec(query).all()
-
-
-def citations_of_actors(
-    session: Session, *, slugs: Collection[str]
-) -> Sequence[tuple[str, Citation, str]]:
-    query = (
-        select(ActorCitation.actor_slug, Citation, Source.url)
-        .join(Citation, col(Citation.id) == ActorCitation.citation_id)
-        .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(ActorCitation.actor_slug).in_(slugs))
-        .order_by(col(ActorCitation.actor_slug), col(ActorCitation.position))
-    )
-    return session.exec(query).all()
-
-
 def list_sources(session: Session, *, limit: int, offset: int) -> Sequence[Source]:
     return session.exec(select(Source).order_by(col(Source.id)).limit(limit).offset(offset)).all()
 
 
 def get_source(session: Session, *, source_id: str) -> Source | None:
     return session.get(Source, source_id)
-
-
-def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citation]:
-    query = (
-        select(Citation)
-        .where(Citation.source_id == source_id)
-        .order_by(col(Citation.char_start), col(Citation.char_end))
-    )
-    return session.exec(query).all()

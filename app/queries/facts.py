@@ -3,10 +3,10 @@
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.models import RECORD_CURRENT, Citation, Fact, FactCitation, Source
+from app.models import RECORD_CURRENT, Fact
 
 
 def select_facts(
@@ -62,32 +62,7 @@ def get_fact(
     return session.exec(query).first()
 
 
-def citations_of_facts(
-    session: Session, *, row_ids: Collection[int]
-) -> Sequence[tuple[int, Citation, str]]:
-    """(fact row id, citation, source url) for the given fact versions, in citation order."""
-    if not row_ids:
-        return []
-    query = (
-        select(FactCitation.fact_row_id, Citation, Source.url)
-        .join(Citation, col(Citation.id) == FactCitation.citation_id)
-        .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(FactCitation.fact_row_id).in_(row_ids))
-        .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
-    )
-    return session.exec(query).all()
-
-
 def count_current_facts(session: Session) -> int:
     return session.exec(
         select(func.count()).select_from(Fact).where(Fact.record_status == RECORD_CURRENT)
     ).one()
-
-
-def kinds_matching(session: Session, *, prefix: str) -> list[str]:
-    """Kinds in use that start with a prefix (e.g. 'proposal.')."""
-    query = select(Fact.kind).where(col(Fact.kind).startswith(prefix)).distinct()
-    return list(session.exec(query).all())
-
-
-__all__ = ["citations_of_facts", "count_current_facts", "get_fact", "or_", "select_facts"]

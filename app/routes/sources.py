@@ -9,6 +9,7 @@ from app.pagination import PageDep, cut_page
 from app.present import citation_out, source_summary
 from app.problems import problem_responses
 from app.queries import entities
+from app.queries.citations import citations_of_source
 from app.routes.common import SLUG_PATTERN
 from app.schemas import Page, SourceDetail, SourceSummary
 
@@ -51,7 +52,7 @@ def get_source(
     source = entities.get_source(session, source_id=source_id)
     if source is None:
         raise HTTPException(404, f"No source with id {source_id!r}. See GET /sources.")
-    citations = entities.citations_of_source(session, source_id=source_id)
+    citations = citations_of_source(session, source_id=source_id)
     return SourceDetail(
         **source_summary(source).model_dump(),
         text=source.text,

@@ -1,0 +1,41 @@
+"""Citations of missions, actors and fact versions, through their link tables."""
+
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.models import ActorCitation, Citation, FactCitation, MissionCitation, Source
+
+CitationLink = type[MissionCitation] | type[ActorCitation] | type[FactCitation]
+_KEY_COLUMN = {
+    MissionCitation: "mission_slug",
+    ActorCitation: "actor_slug",
+    FactCitation: "fact_row_id",
+}
+
+
+def linked_citations(
+    session: Session, *, link: CitationLink, keys: Collection[Any]
+) -> Sequence[tuple[Any, Citation, str]]:
+    """(key, citation, source url) for every record whose key is given, in citation order."""
+    if not keys:
+        return []
+    key = getattr(link, _KEY_COLUMN[link])
+    query = (
+        select(key, Citation, Source.url)
+        .join(Citation, col(Citation.id) == link.citation_id)
+        .join(Source, col(Source.id) == Citation.source_id)
+        .where(col(key).in_(keys))
+        .order_by(col(key), col(link.position))
+    )
+    return session.exec(query).all()
+
+
+def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citation]:
+    query = (
+        select(Citation)
+        .where(Citation.source_id == source_id)
+        .order_by(col(Citation.char_start), col(Citation.char_end))
+    )
+    return session.exec(query).all()
