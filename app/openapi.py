@@ -23,6 +23,13 @@ def load_examples() -> dict[str, Any]:
     return examples
 
 
+def _is_problem(response: dict[str, Any]) -> bool:
+    """Responses documented with the Problem model, or FastAPI's default 422."""
+    content = response.get("content", {})
+    ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+    return PROBLEM_JSON in content or ref.endswith(("/Problem", "/HTTPValidationError"))
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -36,8 +43,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
     examples = load_examples()
     for path, operations in schema["paths"].items():
         for operation in operations.values():
-            for status, response in operation.get("responses", {}).items():
-                if status.isdigit() and int(status) >= 400 and "content" in response:
+            for response in operation.get("responses", {}).values():
+                if _is_problem(response):
                     # Errors are problem details, served as application/problem+json only.
                     problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
                     response["content"] = {PROBLEM_JSON: problem}

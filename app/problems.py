@@ -13,6 +13,14 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 9110 renamed these; older Pythons still carry the RFC 7231 phrases.
+_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def status_phrase(status: int) -> str:
+    return _PHRASES.get(status) or HTTPStatus(status).phrase
+
+
 log = logging.getLogger("app.errors")
 
 
@@ -42,7 +50,7 @@ def problem_response(
 ) -> JSONResponse:
     instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     body = Problem(
-        title=HTTPStatus(status).phrase,
+        title=status_phrase(status),
         status=status,
         detail=detail,
         instance=instance,
@@ -96,7 +104,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {
             "model": Problem,
             "content": {PROBLEM_JSON: {}},
-            "description": HTTPStatus(status).phrase,
+            "description": status_phrase(status),
         }
         for status in statuses
     }

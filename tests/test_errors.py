@@ -64,6 +64,9 @@ def test_malformed_identifiers_are_4xx_problems(client: TestClient, path: str) -
     [
         {"date_from": "2025-02-30"},
         {"date_to": "not-a-date"},
+        {"date_to": "0"},
+        {"date_from": "1740441600"},
+        {"date_from": "2025-02"},
         {"date_from": "2025-03-01", "date_to": "2025-02-01"},
         {"country": "Haiti"},
         {"country": "H"},

@@ -121,3 +121,16 @@ def test_source_detail_text_and_spans(client: TestClient) -> None:
 def test_health(client: TestClient, backend: str) -> None:
     body = client.get("/health").json()
     assert body == {"status": "ok", "database": backend, "schema_revision": "0001", "facts": 57}
+
+
+def test_health_answers_503_when_the_database_has_no_schema(tmp_path) -> None:
+    from app.main import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'unmigrated.db'}"))
+    with TestClient(app) as unmigrated:
+        response = unmigrated.get("/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    content = app.openapi()["paths"]["/health"]["get"]["responses"]["503"]["content"]
+    assert list(content) == ["application/json"]

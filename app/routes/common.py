@@ -1,10 +1,12 @@
 """Parameter types and lookups that several routers share."""
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import HTTPException, Path, Query
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
 from sqlmodel import Session
 
 from app.models import Mission
@@ -40,12 +42,23 @@ ActorQuery = Annotated[
         description="Exact actor slug, e.g. `antonio-guterres` (see GET /actors).",
     ),
 ]
+
+
+def _iso_day_only(value: object) -> object:
+    # Pydantic would also read numbers as Unix timestamps; a day here is written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a day as YYYY-MM-DD")
+    return value
+
+
 DateFrom = Annotated[
     date | None,
+    BeforeValidator(_iso_day_only),
     Query(description="Keep facts whose date (at its precision) is on or after this day."),
 ]
 DateTo = Annotated[
     date | None,
+    BeforeValidator(_iso_day_only),
     Query(description="Keep facts whose date (at its precision) is on or before this day."),
 ]
 
