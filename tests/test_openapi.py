@@ -77,3 +77,12 @@ def test_docs_pages_use_only_the_apps_own_assets(
         assert fetched.status_code == 200, asset
         assert len(fetched.content) > 1000, asset
     assert "fonts.googleapis" not in html
+
+
+def test_the_data_model_doc_lists_every_fact_kind() -> None:
+    from app.settings import PROJECT_ROOT
+    from app.vocab import FACT_KINDS
+
+    doc = (PROJECT_ROOT / "docs" / "data-model.md").read_text("utf-8")
+    for kind, rule in FACT_KINDS.items():
+        assert f"| `{kind}` | {rule.description} |" in doc, kind

@@ -53,14 +53,15 @@ class SeedReport:
         )
 
 
-def _upsert(session: Session, row: SQLModel, report: SeedReport, table: str) -> None:
+def _upsert(session: Session, row: SQLModel, report: SeedReport) -> None:
     """Insert a row, or update the stored one field by field; counts only real changes."""
-    mapper = type(row)
-    key = [getattr(row, c.name) for c in mapper.__table__.primary_key.columns]  # type: ignore[attr-defined]
-    stored = session.get(mapper, key[0] if len(key) == 1 else tuple(key))
+    model = type(row)
+    table = model.__table__  # type: ignore[attr-defined]
+    (key_column,) = table.primary_key.columns  # every upserted entity has a one-column key
+    stored = session.get(model, getattr(row, key_column.name))
     if stored is None:
         session.add(row)
-        report.count(table, "inserted")
+        report.count(table.name, "inserted")
         return
     changed = False
     for name in row.model_fields_set - {"recorded_at"}:
@@ -68,7 +69,7 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport, table: str) -> 
             setattr(stored, name, getattr(row, name))
             changed = True
     if changed:
-        report.count(table, "updated")
+        report.count(table.name, "updated")
 
 
 def _citation_ids(session: Session, spans: list[Span], report: SeedReport) -> list[int]:
@@ -250,7 +251,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
     for code in sorted(seed.country_codes):
         country = lookup_country(code)
         assert country is not None  # validated by the input models
-        _upsert(session, country, report, "country")
+        _upsert(session, country, report)
     for loaded in seed.sources.values():
         spec = loaded.spec
         published = spec.published
@@ -271,7 +272,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             text=loaded.text,
             notes=spec.notes,
         )
-        _upsert(session, source, report, "source")
+        _upsert(session, source, report)
     session.flush()
 
     # Missions that support another come after it, so the foreign key always resolves.
@@ -289,7 +290,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             host_country_iso3=mission.host_country,
             supports_mission_slug=mission.supports,
         )
-        _upsert(session, row, report, "mission")
+        _upsert(session, row, report)
         session.flush()
         ids = _citation_ids(session, seed.mission_spans[mission.slug], report)
         _link_citations(session, MissionCitation, {"mission_slug": mission.slug}, ids, report)
@@ -301,7 +302,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             title=actor.title,
             country_iso3=actor.country,
         )
-        _upsert(session, row_actor, report, "actor")
+        _upsert(session, row_actor, report)
         session.flush()
         ids = _citation_ids(session, seed.actor_spans[actor.slug], report)
         _link_citations(session, ActorCitation, {"actor_slug": actor.slug}, ids, report)
@@ -320,6 +321,3 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
 def database_is_empty(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(Source.id).limit(1)).first() is None
-
-
-__all__ = ["Country", "SeedReport", "database_is_empty", "load_seed", "write_seed"]
