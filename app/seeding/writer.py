@@ -16,7 +16,6 @@ from app.models import (
     Actor,
     ActorCitation,
     Citation,
-    Country,
     Fact,
     FactCitation,
     Mission,
