@@ -186,3 +186,11 @@ def test_pagination_walks_every_item_once(client: TestClient) -> None:
         url = page["next"]
     assert seen == [item["id"] for item in full]
     assert len(seen) == len(set(seen)) > 3
+
+
+def test_list_completeness_describes_the_whole_list_on_every_page(client: TestClient) -> None:
+    for offset in (0, 3):
+        page = client.get("/missions/mss/donors", params={"limit": 1, "offset": offset}).json()
+        assert len(page["items"]) == 1
+        assert page["list_complete"] is False
+        assert "countries including" in page["list_note"]

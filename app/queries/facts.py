@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -9,8 +10,7 @@ from sqlmodel import Session, col, select
 from app.models import RECORD_CURRENT, Fact
 
 
-def select_facts(
-    session: Session,
+def _conditions(
     *,
     kinds: Collection[str] | None = None,
     missions: Collection[str] | None = None,
@@ -19,31 +19,39 @@ def select_facts(
     stance: str | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
-    by_date: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
-) -> Sequence[Fact]:
-    """Current versions, in a stable order: by kind then id, or by date then id."""
-    query = select(Fact).where(Fact.record_status == RECORD_CURRENT)
+) -> list[Any]:
+    conditions: list[Any] = [Fact.record_status == RECORD_CURRENT]
     if kinds is not None:
-        query = query.where(col(Fact.kind).in_(kinds))
+        conditions.append(col(Fact.kind).in_(kinds))
     if missions is not None:
-        query = query.where(col(Fact.mission_slug).in_(missions))
+        conditions.append(col(Fact.mission_slug).in_(missions))
     if country is not None:
-        query = query.where(Fact.country_iso3 == country)
+        conditions.append(Fact.country_iso3 == country)
     if actor is not None:
-        query = query.where(Fact.actor_slug == actor)
+        conditions.append(Fact.actor_slug == actor)
     if stance is not None:
-        query = query.where(Fact.stance == stance)
+        conditions.append(Fact.stance == stance)
     # A date held at year or month precision is a period; it matches a range it overlaps.
     # Its ISO prefix compares with the range's ends cut to the same length.
     if date_from is not None:
-        query = query.where(
-            col(Fact.date_value)
-            >= func.substr(date_from.isoformat(), 1, func.length(Fact.date_value))
-        )
+        cut = func.substr(date_from.isoformat(), 1, func.length(Fact.date_value))
+        conditions.append(col(Fact.date_value) >= cut)
     if date_to is not None:
-        query = query.where(col(Fact.date_value) <= date_to.isoformat())
+        conditions.append(col(Fact.date_value) <= date_to.isoformat())
+    return conditions
+
+
+def select_facts(
+    session: Session,
+    *,
+    by_date: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+    **filters: Any,
+) -> Sequence[Fact]:
+    """Current versions matching the filters (see `_conditions`), in a stable order: by kind
+    then id, or by date then id."""
+    query = select(Fact).where(*_conditions(**filters))
     if by_date:
         query = query.order_by(col(Fact.date_value), col(Fact.fact_id))
     else:
@@ -53,16 +61,23 @@ def select_facts(
     return session.exec(query).all()
 
 
+def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, list[str]]:
+    """Whether the whole list the filters select is complete, by the source's word: false if
+    any member is marked partial, true only if all are marked complete; and the notes."""
+    query = select(Fact.list_complete, Fact.list_note).where(*_conditions(**filters)).distinct()
+    rows = session.exec(query).all()
+    flags = {complete for complete, _ in rows}
+    complete = False if False in flags else (True if flags == {True} else None)
+    return complete, sorted({note for _, note in rows if note})
+
+
 def get_fact(
     session: Session, *, fact_id: str, kinds: Collection[str] | None = None
 ) -> Fact | None:
-    query = select(Fact).where(Fact.fact_id == fact_id, Fact.record_status == RECORD_CURRENT)
-    if kinds is not None:
-        query = query.where(col(Fact.kind).in_(kinds))
+    query = select(Fact).where(*_conditions(kinds=kinds), Fact.fact_id == fact_id)
     return session.exec(query).first()
 
 
 def count_current_facts(session: Session) -> int:
-    return session.exec(
-        select(func.count()).select_from(Fact).where(Fact.record_status == RECORD_CURRENT)
-    ).one()
+    query = select(func.count()).select_from(Fact).where(*_conditions())
+    return session.exec(query).one()

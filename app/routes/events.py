@@ -5,11 +5,19 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Request
 
 from app.db import SessionDep
-from app.pagination import PageDep, cut_page
+from app.pagination import PageDep
 from app.present import present_facts
 from app.problems import problem_responses
-from app.queries.facts import get_fact, select_facts
-from app.routes.common import ActorQuery, DateFrom, DateTo, Iso3Query, MissionQuery, check_range
+from app.queries.facts import get_fact
+from app.routes.common import (
+    ActorQuery,
+    DateFrom,
+    DateTo,
+    Iso3Query,
+    MissionQuery,
+    check_range,
+    fact_page,
+)
 from app.schemas import FactList, FactOut
 from app.vocab import STATEMENT_KINDS
 
@@ -20,12 +28,6 @@ FactId = Annotated[
 ]
 DISPLACEMENT_KINDS = ["displacement"]
 INDICATOR_KINDS = ["indicator.territorial_control"]
-
-
-def _page(request: Request, session: SessionDep, page: PageDep, **filters: object) -> FactList:
-    rows = select_facts(session, limit=page.fetch, offset=page.offset, **filters)  # type: ignore[arg-type]
-    items, next_url = cut_page(request, page, present_facts(session, rows))
-    return FactList(items=items, limit=page.limit, offset=page.offset, next=next_url)
 
 
 def _one(session: SessionDep, fact_id: str, kinds: list[str], what: str) -> FactOut:
@@ -55,7 +57,7 @@ def list_displacement_events(
     cause and attribution ("UN reports"), in date order. A date held at month or year precision
     matches a range it overlaps."""
     check_range(date_from, date_to)
-    return _page(
+    return fact_page(
         request,
         session,
         page,
@@ -92,7 +94,7 @@ def list_indicators(
 ) -> FactList:
     """Measured conditions of a place: e.g. gangs control an estimated 85% of Port-au-Prince.
     Each has a place, a country, a quantity with its qualifier and an as-of date."""
-    return _page(
+    return fact_page(
         request,
         session,
         page,
@@ -125,4 +127,4 @@ def list_statements(
 ) -> FactList:
     """What named actors said, warned or assessed (kinds statement.quote, statement.warning,
     statement.assessment). Filter by `actor` slug, e.g. `antonio-guterres`."""
-    return _page(request, session, page, kinds=STATEMENT_KINDS, actor=actor)
+    return fact_page(request, session, page, kinds=STATEMENT_KINDS, actor=actor)

@@ -9,16 +9,14 @@ from app.pagination import PageDep, cut_page
 from app.present import mission_ref, present_facts, present_missions
 from app.problems import problem_responses
 from app.queries import entities
-from app.queries.facts import select_facts
-from app.routes.common import MissionSlug, require_mission
+from app.queries.facts import list_completeness, select_facts
+from app.routes.common import MissionSlug, fact_page, require_mission
 from app.schemas import (
     DonorList,
     FactList,
-    FactOut,
     Funding,
     KeyFigures,
     MissionDetail,
-    MissionRef,
     MissionSummary,
     Page,
 )
@@ -49,28 +47,6 @@ SUB_RESOURCES = (
     "needs",
     "proposals",
 )
-
-
-def _list_facts(
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    facts: list[FactOut] | None = None,
-    **filters: object,
-) -> FactList:
-    rows = select_facts(session, limit=page.fetch, offset=page.offset, **filters)  # type: ignore[arg-type]
-    items, next_url = cut_page(request, page, present_facts(session, rows))
-    complete = {item.list_complete for item in items}
-    notes = sorted({item.list_note for item in items if item.list_note})
-    return FactList(
-        items=items,
-        limit=page.limit,
-        offset=page.offset,
-        next=next_url,
-        # One partial member makes the list partial; silence on all makes it unknown.
-        list_complete=False if False in complete else (True if complete == {True} else None),
-        list_note=" ".join(notes) or None,
-    )
 
 
 def _with_supporters(session: SessionDep, slug: str) -> list[str]:
@@ -147,6 +123,9 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
     by_kind = {fact.kind: fact for fact in facts if fact.kind != "funding.donor"}
     donors = [fact for fact in facts if fact.kind == "funding.donor"]
     received = by_kind.get("funding.received")
+    donors_complete, donor_notes = list_completeness(
+        session, missions=[slug], kinds=["funding.donor"]
+    )
     ref = mission_ref(mission)
     assert ref is not None
     return Funding(
@@ -156,9 +135,7 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
         allocated=by_kind.get("funding.allocated"),
         need=by_kind.get("funding.need"),
         donors=DonorList(
-            complete=False if any(d.list_complete is False for d in donors) else None,
-            note=next((d.list_note for d in donors if d.list_note), None),
-            items=donors,
+            complete=donors_complete, note=" ".join(donor_notes) or None, items=donors
         ),
         as_of=received.date if received else None,
     )
@@ -176,7 +153,7 @@ def list_donors(
     """Countries that gave to the mission's fund. Amounts the source does not give are null
     with a reason; `list_complete: false` says the source's list is partial."""
     require_mission(session, slug)
-    return _list_facts(request, session, page, missions=[slug], kinds=["funding.donor"])
+    return fact_page(request, session, page, missions=[slug], kinds=["funding.donor"])
 
 
 @router.get(
@@ -190,7 +167,7 @@ def list_contributors(
 ) -> FactList:
     """The countries that lead the mission or contribute personnel, each with its `role`."""
     require_mission(session, slug)
-    return _list_facts(request, session, page, missions=[slug], kinds=CONTRIBUTOR_KINDS)
+    return fact_page(request, session, page, missions=[slug], kinds=CONTRIBUTOR_KINDS)
 
 
 @router.get(
@@ -204,7 +181,7 @@ def list_personnel(
 ) -> FactList:
     """Personnel figures: planned, deployed (with its as-of date) and the derived share."""
     require_mission(session, slug)
-    return _list_facts(request, session, page, missions=[slug], kinds=PERSONNEL_KINDS)
+    return fact_page(request, session, page, missions=[slug], kinds=PERSONNEL_KINDS)
 
 
 @router.get(
@@ -231,7 +208,7 @@ def list_positions(
     gives it ("previously", "initially", "current"). Who holds a stance is a country, an actor,
     or, where the source does not say, neither."""
     require_mission(session, slug)
-    return _list_facts(request, session, page, missions=[slug], kinds=["position"], stance=stance)
+    return fact_page(request, session, page, missions=[slug], kinds=["position"], stance=stance)
 
 
 @router.get(
@@ -246,7 +223,7 @@ def list_timeline(
     """Dated events of the mission and of missions proposed to back it, oldest first. Each
     date keeps its precision (year, month, day) and qualifier."""
     require_mission(session, slug)
-    return _list_facts(
+    return fact_page(
         request,
         session,
         page,
@@ -265,7 +242,7 @@ def list_timeline(
 def list_needs(slug: MissionSlug, request: Request, session: SessionDep, page: PageDep) -> FactList:
     """Capabilities, protection of infrastructure, and funding the mission needs."""
     require_mission(session, slug)
-    return _list_facts(request, session, page, missions=[slug], kinds=NEED_KINDS)
+    return fact_page(request, session, page, missions=[slug], kinds=NEED_KINDS)
 
 
 @router.get(
@@ -281,9 +258,6 @@ def list_proposals(
     is recommended, by whom, how it would be financed and what it would supply, what was ruled
     out, and its `status` (proposed, ruled_out, under_review, open...)."""
     require_mission(session, slug)
-    return _list_facts(
+    return fact_page(
         request, session, page, missions=_with_supporters(session, slug), kinds=PROPOSAL_KINDS
     )
-
-
-__all__ = ["MissionRef", "router"]
