@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from app.db import make_engine
 from app.openapi import install_openapi
 from app.problems import install_problem_handlers
-from app.routes import actors, countries, docs, events, health, missions, sources
+from app.routes import actors, countries, docs, events, health, index, missions, sources
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -23,6 +23,7 @@ Errors are RFC 9457 problem details (`application/problem+json`). Lists are pagi
 """
 
 TAGS = [
+    {"name": "index", "description": "Where to start."},
     {"name": "missions", "description": "Missions, their key figures and sub-resources."},
     {"name": "displacement", "description": "People displaced, with place, period and cause."},
     {"name": "indicators", "description": "Measured conditions, e.g. territorial control."},
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (missions, events, countries, actors, sources, health):
+    for module in (index, missions, events, countries, actors, sources, health):
         app.include_router(module.router)
     docs.install_docs(app)
     install_openapi(app)

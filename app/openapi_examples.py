@@ -15,6 +15,7 @@ from app.openapi import EXAMPLES_FILE
 
 # One real identifier per path parameter: the example request of every GET endpoint.
 EXAMPLE_PATHS = {
+    "/": "/",
     "/missions": "/missions",
     "/missions/{slug}": "/missions/mss",
     "/missions/{slug}/funding": "/missions/mss/funding",

@@ -134,3 +134,9 @@ def test_health_answers_503_when_the_database_has_no_schema(tmp_path) -> None:
     assert response.json()["status"] == "unavailable"
     content = app.openapi()["paths"]["/health"]["get"]["responses"]["503"]["content"]
     assert list(content) == ["application/json"]
+
+
+def test_index_links_resolve(client: TestClient) -> None:
+    links = client.get("/").json()["links"]
+    for name, path in links.items():
+        assert client.get(path).status_code == 200, name

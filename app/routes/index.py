@@ -1,0 +1,37 @@
+"""/: where to start."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+router = APIRouter(tags=["index"])
+
+
+class Index(BaseModel):
+    name: str = Field(description="The service.")
+    description: str = Field(description="What it serves, in a sentence.")
+    links: dict[str, str] = Field(description="The collections and the documentation.")
+
+
+@router.get("/", summary="Where to start", response_model=Index)
+def index() -> Index:
+    """Links to every collection of the API and to its documentation."""
+    return Index(
+        name="Mission Facts API",
+        description="Structured, citable facts about international security missions; every "
+        "record carries the verbatim quote of its source and the quote's character span.",
+        links={
+            "missions": "/missions",
+            "mss": "/missions/mss",
+            "mss_funding": "/missions/mss/funding",
+            "displacement_events": "/displacement-events",
+            "indicators": "/indicators",
+            "statements": "/statements",
+            "countries": "/countries",
+            "actors": "/actors",
+            "sources": "/sources",
+            "health": "/health",
+            "docs": "/docs",
+            "redoc": "/redoc",
+            "openapi": "/openapi.json",
+        },
+    )
