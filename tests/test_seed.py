@@ -195,3 +195,32 @@ def test_seed_command_check_and_load(
         assert "nothing written" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+NESTED_MISSION = """missions:
+  - slug: test-only-nested-body
+    name_unknown_reason: Test-only record, not in any source.
+    label: A body backing the proposed support office (test only)
+    kind: test
+    status: proposed
+    description: Exists only in this test, to check missions are written in dependency order.
+    supports: un-support-office
+    cite:
+      - {quote: "UN support office", occurrence: 2}
+"""
+
+
+def test_missions_are_written_after_the_missions_they_support(
+    engine: Engine, seed_copy: Path
+) -> None:
+    # Listed first, it supports a mission that itself supports another.
+    edit(seed_copy, "missions:\n", NESTED_MISSION)
+    report = load_seed(engine, seed_copy)
+    assert report.changes["mission"] == {"inserted": 4}
+
+
+def test_missions_that_support_each_other_are_refused(seed_copy: Path) -> None:
+    edit(seed_copy, "missions:\n", NESTED_MISSION)
+    edit(seed_copy, "    supports: mss\n", "    supports: test-only-nested-body\n")
+    with pytest.raises(SeedError, match="cycle"):
+        read_seed(seed_copy)

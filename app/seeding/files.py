@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from app.spec import CitationIn, FactIn, FactsFile, SourceIn, SourcesFile
+from app.spec import CitationIn, FactIn, FactsFile, MissionIn, SourceIn, SourcesFile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,6 +59,18 @@ class Seed:
     mission_spans: dict[str, list[Span]] = field(default_factory=dict)
     actor_spans: dict[str, list[Span]] = field(default_factory=dict)
     facts: list[ResolvedFact] = field(default_factory=list)
+
+    def missions_in_dependency_order(self) -> list[MissionIn]:
+        """Each mission after the one it supports, so its foreign key always resolves."""
+        by_slug = {m.slug: m for m in self.facts_file.missions}
+
+        def depth(mission: MissionIn) -> int:
+            steps = 0
+            while mission.supports is not None and steps <= len(by_slug):
+                mission, steps = by_slug[mission.supports], steps + 1
+            return steps
+
+        return sorted(self.facts_file.missions, key=depth)
 
     @property
     def country_codes(self) -> set[str]:
@@ -203,12 +215,19 @@ def _check_references(seed: Seed, problems: list[str]) -> None:
             seen.add(slug)
     if spec.source not in seed.sources:
         problems.append(f"{FACTS_FILE}: source {spec.source!r} is not in {SOURCES_FILE}")
+    supports = {m.slug: m.supports for m in spec.missions}
     for mission in spec.missions:
         if mission.supports and mission.supports not in missions:
             problems.append(
                 f"{FACTS_FILE}: mission {mission.slug!r}: supports unknown mission "
                 f"{mission.supports!r}"
             )
+        chain, at = [mission.slug], mission.supports
+        while at in supports and at not in chain:
+            chain.append(at)
+            at = supports[at]
+        if at in chain:
+            problems.append(f"{FACTS_FILE}: missions support each other in a cycle: {chain}")
     for fact in spec.facts:
         if fact.mission and fact.mission not in missions:
             problems.append(f"{FACTS_FILE}: fact {fact.id!r}: unknown mission {fact.mission!r}")

@@ -115,6 +115,20 @@ def _link_citations(
     report.count(str(link.__tablename__), "relinked")
 
 
+def _write_cited(
+    session: Session,
+    row: Mission | Actor,
+    link: type[MissionCitation] | type[ActorCitation],
+    key: dict[str, str],
+    spans: list[Span],
+    report: SeedReport,
+) -> None:
+    """Upsert an entity and make its citation links exactly these spans."""
+    _upsert(session, row, report)
+    session.flush()
+    _link_citations(session, link, key, _citation_ids(session, spans, report), report)
+
+
 # The columns a fact version is compared on: everything but its bookkeeping.
 _BOOKKEEPING = {
     "row_id",
@@ -274,9 +288,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         _upsert(session, source, report)
     session.flush()
 
-    # Missions that support another come after it, so the foreign key always resolves.
-    missions = sorted(seed.facts_file.missions, key=lambda m: m.supports is not None)
-    for mission in missions:
+    for mission in seed.missions_in_dependency_order():
         row = Mission(
             slug=mission.slug,
             name=mission.name,
@@ -289,10 +301,8 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             host_country_iso3=mission.host_country,
             supports_mission_slug=mission.supports,
         )
-        _upsert(session, row, report)
-        session.flush()
-        ids = _citation_ids(session, seed.mission_spans[mission.slug], report)
-        _link_citations(session, MissionCitation, {"mission_slug": mission.slug}, ids, report)
+        key = {"mission_slug": mission.slug}
+        _write_cited(session, row, MissionCitation, key, seed.mission_spans[mission.slug], report)
     for actor in seed.facts_file.actors:
         row_actor = Actor(
             slug=actor.slug,
@@ -301,10 +311,8 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             title=actor.title,
             country_iso3=actor.country,
         )
-        _upsert(session, row_actor, report)
-        session.flush()
-        ids = _citation_ids(session, seed.actor_spans[actor.slug], report)
-        _link_citations(session, ActorCitation, {"actor_slug": actor.slug}, ids, report)
+        key = {"actor_slug": actor.slug}
+        _write_cited(session, row_actor, ActorCitation, key, seed.actor_spans[actor.slug], report)
     session.flush()
     _write_facts(session, seed, report)
     return report
