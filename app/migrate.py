@@ -1,8 +1,8 @@
 """Alembic, driven from code: the schema is always brought to `head` the same way."""
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -29,12 +29,20 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 @contextmanager
 def startup_lock(engine: Engine) -> Iterator[None]:
-    """Several API processes may start at once on one PostgreSQL database: let one prepare it.
-
-    SQLite needs no lock: its file lock already serialises writers.
-    """
-    if engine.dialect.name != "postgresql":
-        yield
+    """Several API processes may start at once on one database: one migrates and seeds while
+    the others wait, then find the work done. PostgreSQL: an advisory lock; an SQLite file: an
+    exclusive lock on a file beside it."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        with open(f"{database}.startup-lock", "a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
         return
     with engine.connect() as connection:
         connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _PREPARE_LOCK_KEY})
@@ -44,7 +52,3 @@ def startup_lock(engine: Engine) -> Iterator[None]:
         finally:
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PREPARE_LOCK_KEY})
             connection.commit()
-
-
-def migrations_dir() -> Path:
-    return MIGRATIONS_DIR

@@ -95,3 +95,21 @@ def test_serve_migrates_and_seeds_an_empty_database_once(make_database: Database
     with serving(url) as base:
         assert httpx.get(f"{base}/health").json()["facts"] == 57
     assert _counts(url) == first  # the second start reused the database as it was
+
+
+def test_processes_starting_together_prepare_the_database_once(
+    make_database: DatabaseFactory,
+) -> None:
+    url = make_database()
+    env = {**os.environ, "DATABASE_URL": url}
+    prepare = [sys.executable, "-c", "from app.cli import prepare_database; prepare_database()"]
+    processes = [
+        subprocess.Popen(
+            prepare, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0], outputs
+    assert sum("seeded an empty database" in out for out in outputs) == 1
+    assert _counts(url)[0] == 57
