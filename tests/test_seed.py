@@ -117,6 +117,16 @@ def test_an_ambiguous_quote_needs_an_occurrence(seed_copy: Path) -> None:
             "inputs: [mss-funding-received, mss-donor-can]",
             "known values",
         ),
+        (
+            "inputs: [mss-funding-received, mss-funding-unallocated]",
+            "inputs: [mss-funding-received, mss-funding-allocated]",
+            "cycle",
+        ),
+        (
+            "inputs: [mss-funding-received, mss-funding-unallocated]",
+            "inputs: [mss-funding-received, mss-personnel-deployed-share]",
+            "one unit",
+        ),
     ],
 )
 def test_invalid_records_are_refused_with_the_record_named(
@@ -224,3 +234,26 @@ def test_missions_that_support_each_other_are_refused(seed_copy: Path) -> None:
     edit(seed_copy, "    supports: mss\n", "    supports: test-only-nested-body\n")
     with pytest.raises(SeedError, match="cycle"):
         read_seed(seed_copy)
+
+
+def test_a_derived_value_can_build_on_another(seed_copy: Path) -> None:
+    path = seed_copy / "facts.yaml"
+    path.write_text(
+        path.read_text("utf-8")
+        + """
+  - id: test-only-allocated-share
+    kind: funding.allocated
+    mission: mss
+    summary: Test only. Allocated as a share of received.
+    derived:
+      operation: percent_of
+      inputs: [mss-funding-allocated, mss-funding-received]
+      unit: percent
+    cite:
+      - "$48 million remains unallocated"
+""",
+        "utf-8",
+    )
+    share = next(f for f in read_seed(seed_copy).facts if f.spec.id == "test-only-allocated-share")
+    assert share.value == pytest.approx(62.8 / 110.8 * 100)
+    assert share.formula == "mss-funding-allocated / mss-funding-received * 100"

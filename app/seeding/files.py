@@ -236,62 +236,54 @@ def _check_references(seed: Seed, problems: list[str]) -> None:
 
 
 def _derive(seed: Seed, problems: list[str]) -> None:
-    """Compute derived values from their inputs; inputs may themselves be derived."""
+    """Compute derived values from their inputs, which may themselves be derived."""
     by_id = {fact.spec.id: fact for fact in seed.facts}
-    pending = [fact for fact in seed.facts if fact.spec.derived]
-    while pending:
-        progressed = False
-        for fact in list(pending):
-            derivation = fact.spec.derived
-            assert derivation is not None
-            inputs = [by_id.get(fact_id) for fact_id in derivation.inputs]
-            missing = [i for i, f in zip(derivation.inputs, inputs, strict=True) if f is None]
-            if missing:
-                problems.append(f"{FACTS_FILE}: fact {fact.spec.id!r}: unknown inputs {missing}")
-                pending.remove(fact)
-                continue
-            if any(f is not None and f.spec.derived and f.value is None for f in inputs):
-                continue  # an input is derived too and not computed yet
-            pending.remove(fact)
-            progressed = True
-            values, units, qualifiers = [], set(), set()
-            for item in inputs:
-                assert item is not None
-                quantity = item.spec.quantity
-                value = item.value if item.spec.derived else (quantity and quantity.value)
-                unit = item.spec.derived.unit if item.spec.derived else (quantity and quantity.unit)
-                qualifier = (
-                    item.qualifier if item.spec.derived else (quantity and quantity.qualifier)
-                )
-                values.append(value)
-                units.add(unit)
-                qualifiers.add(qualifier)
-            if any(v is None for v in values) or len(units) != 1:
-                problems.append(
-                    f"{FACTS_FILE}: fact {fact.spec.id!r}: inputs need known values in one unit"
-                )
-                continue
-            if qualifiers != {"exact"}:
-                problems.append(
-                    f"{FACTS_FILE}: fact {fact.spec.id!r}: inputs must be exact; "
-                    "bounds would need interval arithmetic"
-                )
-                continue
-            a, b = (float(v) for v in values)  # type: ignore[arg-type]
-            left, right = derivation.inputs
-            if derivation.operation == "difference":
-                fact.value, fact.formula = a - b, f"{left} - {right}"
-            elif b == 0:
-                problems.append(f"{FACTS_FILE}: fact {fact.spec.id!r}: division by zero")
-                continue
-            else:
-                fact.value, fact.formula = a / b * 100, f"{left} / {right} * 100"
-            fact.value = round(fact.value, 10)
-            fact.qualifier = "exact"
-        if pending and not progressed:
-            ids = ", ".join(f.spec.id for f in pending)
-            problems.append(f"{FACTS_FILE}: derived facts depend on each other in a cycle: {ids}")
-            break
+    failed: set[str] = set()
+
+    def figure(fact: ResolvedFact, trail: tuple[str, ...]) -> tuple[float, str, str] | None:
+        """(value, unit, qualifier) of a fact, computing it first if it is derived."""
+        spec = fact.spec
+        if spec.derived is None:
+            q = spec.quantity
+            return (q.value, q.unit, str(q.qualifier)) if q and q.value is not None else None
+        if fact.value is not None and fact.qualifier is not None:
+            return fact.value, spec.derived.unit, fact.qualifier
+        if spec.id in failed:
+            return None
+        error = _compute(fact, trail)
+        if error:
+            failed.add(spec.id)
+            problems.append(f"{FACTS_FILE}: fact {spec.id!r}: {error}")
+            return None
+        return figure(fact, trail)
+
+    def _compute(fact: ResolvedFact, trail: tuple[str, ...]) -> str | None:
+        derivation = fact.spec.derived
+        assert derivation is not None
+        if fact.spec.id in trail:
+            return f"derived facts depend on each other in a cycle: {[*trail, fact.spec.id]}"
+        missing = [fact_id for fact_id in derivation.inputs if fact_id not in by_id]
+        if missing:
+            return f"unknown inputs {missing}"
+        figures = [figure(by_id[i], (*trail, fact.spec.id)) for i in derivation.inputs]
+        if any(f is None for f in figures) or len({f[1] for f in figures if f}) != 1:
+            return "inputs need known values in one unit"
+        (a, _, qa), (b, _, qb) = figures  # type: ignore[misc]
+        if {qa, qb} != {"exact"}:
+            return "inputs must be exact; bounds would need interval arithmetic"
+        left, right = derivation.inputs
+        if derivation.operation == "difference":
+            fact.value, fact.formula = a - b, f"{left} - {right}"
+        elif b == 0:
+            return "division by zero"
+        else:
+            fact.value, fact.formula = a / b * 100, f"{left} / {right} * 100"
+        fact.value, fact.qualifier = round(fact.value, 10), "exact"
+        return None
+
+    for fact in seed.facts:
+        if fact.spec.derived is not None:
+            figure(fact, ())
 
 
 def read_seed(seed_dir: Path) -> Seed:
