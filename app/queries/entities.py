@@ -37,7 +37,7 @@ def list_countries(session: Session, *, limit: int, offset: int) -> Sequence[Cou
 
 
 def country_roles(session: Session, *, codes: Collection[str]) -> Sequence[tuple[str, str]]:
-    """(iso3, kind) pairs for the current facts of each country, and host missions."""
+    """Distinct (iso3, fact kind) pairs of the current facts about these countries."""
     if not codes:
         return []
     facts = select(Fact.country_iso3, Fact.kind).where(
