@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -71,25 +72,34 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport) -> None:
         report.count(table.name, "updated")
 
 
-def _citation_ids(session: Session, spans: list[Span], report: SeedReport) -> list[int]:
+SpanKey = tuple[str, int, int]
+
+
+def _stored_citation_ids(session: Session) -> dict[SpanKey, int]:
+    """Every stored citation's id by (source, start, end), read in one query."""
+    rows = session.exec(
+        select(Citation.source_id, Citation.char_start, Citation.char_end, Citation.id)
+    )
+    return {(source, start, end): cid for source, start, end, cid in rows if cid is not None}
+
+
+def _citation_ids(
+    session: Session, known: dict[SpanKey, int], spans: list[Span], report: SeedReport
+) -> list[int]:
+    """Ids of the citations of these spans, inserting (and remembering) the new ones."""
     ids = []
     for span in spans:
-        citation = session.exec(
-            select(Citation).where(
-                Citation.source_id == span.source_id,
-                Citation.char_start == span.start,
-                Citation.char_end == span.end,
-            )
-        ).first()
-        if citation is None:
+        key = (span.source_id, span.start, span.end)
+        if key not in known:
             citation = Citation(
                 source_id=span.source_id, char_start=span.start, char_end=span.end, quote=span.quote
             )
             session.add(citation)
             session.flush()
+            assert citation.id is not None
+            known[key] = citation.id
             report.count("citation", "inserted")
-        assert citation.id is not None
-        ids.append(citation.id)
+        ids.append(known[key])
     return ids
 
 
@@ -121,12 +131,13 @@ def _write_cited(
     link: type[MissionCitation] | type[ActorCitation],
     key: dict[str, str],
     spans: list[Span],
+    known: dict[SpanKey, int],
     report: SeedReport,
 ) -> None:
     """Upsert an entity and make its citation links exactly these spans."""
     _upsert(session, row, report)
     session.flush()
-    _link_citations(session, link, key, _citation_ids(session, spans, report), report)
+    _link_citations(session, link, key, _citation_ids(session, known, spans, report), report)
 
 
 # The columns a fact version is compared on: everything but its bookkeeping.
@@ -182,18 +193,7 @@ def fact_content(resolved: ResolvedFact) -> dict[str, Any]:
     }
     assert set(content) == set(CONTENT_COLUMNS), set(content) ^ set(CONTENT_COLUMNS)
     # Enum members compare equal to their values, but are stored as plain strings.
-    return {
-        k: (str(v) if hasattr(v, "value") and isinstance(v, str) else v) for k, v in content.items()
-    }
-
-
-def _stored_citations(session: Session, row_id: int) -> list[int]:
-    links = session.exec(
-        select(FactCitation)
-        .where(FactCitation.fact_row_id == row_id)
-        .order_by(col(FactCitation.position))
-    ).all()
-    return [link.citation_id for link in links]
+    return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in content.items()}
 
 
 def _add_version(
@@ -221,24 +221,34 @@ def _add_version(
         )
 
 
-def _write_facts(session: Session, seed: Seed, report: SeedReport) -> None:
+def _write_facts(
+    session: Session, seed: Seed, known: dict[SpanKey, int], report: SeedReport
+) -> None:
     now = utcnow()
     current = {
         row.fact_id: row
         for row in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT))
     }
+    current_links: dict[int, list[int]] = {}
+    for link in session.exec(
+        select(FactCitation)
+        .join(Fact, col(Fact.row_id) == FactCitation.fact_row_id)
+        .where(Fact.record_status == RECORD_CURRENT)
+        .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
+    ):
+        current_links.setdefault(link.fact_row_id, []).append(link.citation_id)
     latest_version = dict(
         session.exec(select(Fact.fact_id, Fact.version).order_by(col(Fact.version))).all()
     )
     for resolved in seed.facts:
         fact_id = resolved.spec.id
         content = fact_content(resolved)
-        citation_ids = _citation_ids(session, resolved.spans, report)
+        citation_ids = _citation_ids(session, known, resolved.spans, report)
         stored = current.pop(fact_id, None)
         if stored is not None:
             assert stored.row_id is not None
             same = all(getattr(stored, name) == content[name] for name in CONTENT_COLUMNS)
-            if same and _stored_citations(session, stored.row_id) == citation_ids:
+            if same and current_links.get(stored.row_id) == citation_ids:
                 continue
             stored.record_status, stored.superseded_at = RECORD_SUPERSEDED, now
             session.add(stored)
@@ -288,6 +298,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         _upsert(session, source, report)
     session.flush()
 
+    known = _stored_citation_ids(session)
     for mission in seed.missions_in_dependency_order():
         row = Mission(
             slug=mission.slug,
@@ -302,7 +313,8 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             supports_mission_slug=mission.supports,
         )
         key = {"mission_slug": mission.slug}
-        _write_cited(session, row, MissionCitation, key, seed.mission_spans[mission.slug], report)
+        spans = seed.mission_spans[mission.slug]
+        _write_cited(session, row, MissionCitation, key, spans, known, report)
     for actor in seed.facts_file.actors:
         row_actor = Actor(
             slug=actor.slug,
@@ -312,9 +324,10 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             country_iso3=actor.country,
         )
         key = {"actor_slug": actor.slug}
-        _write_cited(session, row_actor, ActorCitation, key, seed.actor_spans[actor.slug], report)
+        spans = seed.actor_spans[actor.slug]
+        _write_cited(session, row_actor, ActorCitation, key, spans, known, report)
     session.flush()
-    _write_facts(session, seed, report)
+    _write_facts(session, seed, known, report)
     return report
 
 
