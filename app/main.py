@@ -1,11 +1,24 @@
 """The FastAPI application."""
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app.db import make_engine
+from app.http_cache import HttpCache
 from app.openapi import install_openapi
 from app.problems import install_problem_handlers
-from app.routes import actors, countries, docs, events, health, index, missions, sources
+from app.routes import (
+    actors,
+    countries,
+    docs,
+    events,
+    facts,
+    health,
+    index,
+    missions,
+    search,
+    sources,
+)
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -18,12 +31,18 @@ qualifiers (`at_least` for "over 6,000", `estimate` for "an estimated 85%"); dat
 precision and say how relative expressions ("on Tuesday") were resolved. What the source does
 not say is `null` with a reason. Derived values are marked `derived`, with their formula.
 
-Errors are RFC 9457 problem details (`application/problem+json`). Lists are paginated with
-`limit` (1-500, default 50) and `offset`; follow `next` until it is null.
+Errors are RFC 9457 problem details (`application/problem+json`). Lists are sorted with
+`sort` and read with `limit` (1-500, default 50) and an opaque `cursor`: follow `next` (or the
+`Link: <...>; rel="next"` header) until it is null. Every list, and a mission's funding, is
+also CSV (`?format=csv` or `Accept: text/csv`; `&hxl=true` adds HXL hashtags). GET responses
+carry a strong `ETag` (send `If-None-Match` for a 304), `Last-Modified` and `Cache-Control`;
+any origin may read them from a browser (CORS). Figures come with machine-readable `caveats`.
 """
 
 TAGS = [
     {"name": "index", "description": "Where to start."},
+    {"name": "facts", "description": "Every fact in one flat list; ids are permanent links."},
+    {"name": "search", "description": "Full-text search across facts and source texts."},
     {"name": "missions", "description": "Missions, their key figures and sub-resources."},
     {"name": "displacement", "description": "People displaced, with place, period and cause."},
     {"name": "indicators", "description": "Measured conditions, e.g. territorial control."},
@@ -48,8 +67,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (index, missions, events, countries, actors, sources, health):
+    for module in (index, facts, search, missions, events, countries, actors, sources, health):
         app.include_router(module.router)
     docs.install_docs(app)
+    # The last added runs first: CORS answers preflights before anything else sees them.
+    app.add_middleware(
+        HttpCache,
+        engine=lambda: app.state.engine,
+        max_age=lambda: app.state.settings.cache_max_age,
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", "Cache-Control"],
+        expose_headers=["ETag", "Link", "Last-Modified", "Content-Disposition"],
+        max_age=600,
+    )
     install_openapi(app)
     return app

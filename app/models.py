@@ -222,3 +222,40 @@ class FactCitation(SQLModel, table=True):
     fact_row_id: int = Field(foreign_key="fact.row_id", primary_key=True)
     citation_id: int = Field(foreign_key="citation.id", primary_key=True, index=True)
     position: int = 0
+
+
+class DataState(SQLModel, table=True):
+    """One row: a counter every committed change of the data bumps. Validators (ETags) and
+    caches are keyed on it, so they change when the data does and survive restarts."""
+
+    __tablename__ = "data_state"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
+    changed_at: datetime = _timestamp(nullable=False)
+
+
+SEARCH_FTS_TABLE = "search_fts"  # SQLite's FTS5 index over search_entry (built by migrations)
+SEARCH_TSV_INDEX = "ix_search_entry_tokens_tsv"  # PostgreSQL's GIN index over the same
+
+
+class SearchEntry(SQLModel, table=True):
+    """What full-text search looks in: one row per current fact and per source text, its words
+    folded (accents and case removed) so both backends match plain-typed queries alike."""
+
+    __tablename__ = "search_entry"
+    __table_args__ = (
+        UniqueConstraint("entry_type", "entry_id"),
+        CheckConstraint("entry_type IN ('fact', 'source')", name="entry_type"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_type: str = Field(max_length=10)
+    entry_id: str = Field(max_length=120)
+    tokens: str = Field(sa_type=Text)
+
+
+def managed_outside_models(name: str | None) -> bool:
+    """Schema objects the migrations build by hand, which the models cannot describe."""
+    return name is not None and (name == SEARCH_TSV_INDEX or name.startswith(SEARCH_FTS_TABLE))

@@ -38,6 +38,10 @@ EXAMPLE_PATHS = {
     "/sources": "/sources",
     "/sources/{source_id}": "/sources/haitiwire-2025-02-mss-support-office",
     "/health": "/health",
+    "/facts": "/facts",
+    "/facts/{fact_id}": "/facts/mss-funding-received",
+    "/facts/{fact_id}/cite": "/facts/mss-funding-received/cite",
+    "/search": "/search?q=cholera",
 }
 LIST_CUT = 2
 

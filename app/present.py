@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlmodel import Session
 
+from app.caveats import fact_caveats, source_caveats
 from app.models import (
     Actor,
     ActorCitation,
@@ -33,8 +34,10 @@ from app.schemas import (
     MissionRef,
     MissionSummary,
     QuantityOut,
+    SearchMatch,
     SourceSummary,
 )
+from app.search import SearchQuery, matched_spans, snippet_html
 
 
 def citation_out(citation: Citation, source_url: str) -> CitationOut:
@@ -137,6 +140,7 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
                 else None
             ),
             citations=cited.get(row.row_id or 0, []),
+            caveats=fact_caveats(row),
             record_status=row.record_status,
             recorded_at=row.recorded_at,
         )
@@ -216,5 +220,18 @@ def source_summary(source: Source) -> SourceSummary:
         published=published_date(source),
         sha256=source.sha256,
         length=len(source.text),
+        caveats=source_caveats(source),
         href=f"/sources/{source.id}",
     )
+
+
+def fact_match(fact: FactOut, query: SearchQuery) -> SearchMatch:
+    """Where a search matched a fact: its first quote with a match, else its summary. A fact
+    found only through another field (e.g. its place) shows its summary unmarked."""
+    for citation in fact.citations:
+        spans = matched_spans(citation.quote, query)
+        if spans:
+            snippet = snippet_html(citation.quote, spans)
+            return SearchMatch(field="quote", snippet=snippet, citation_href=citation.href)
+    spans = matched_spans(fact.summary, query)
+    return SearchMatch(field="summary", snippet=snippet_html(fact.summary, spans))

@@ -83,8 +83,8 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         }
         for e in exc.errors()
     ]
-    names = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors)
-    return problem_response(request, 422, f"Invalid request: {names}.", errors=errors)
+    reasons = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors)
+    return problem_response(request, 422, f"Invalid request. {reasons}", errors=errors)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -108,3 +108,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in statuses
     }
+
+
+def invalid(where: str, name: str, message: str) -> RequestValidationError:
+    """A 422 for a check the parameter types cannot express (a range, a cursor), in the same
+    shape as any other 422."""
+    return RequestValidationError([{"loc": (where, name), "msg": message, "type": "value_error"}])

@@ -5,7 +5,7 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from app.vocab import DatePrecision, DateQualifier, Qualifier
+from app.vocab import CaveatCode, DatePrecision, DateQualifier, Qualifier
 
 T = TypeVar("T")
 
@@ -66,6 +66,25 @@ class DerivationOut(Out):
     derived_from: list[str] = Field(description="Ids of the input facts.")
 
 
+class CaveatOut(BaseModel):
+    """Something a reader must not miss about a figure."""
+
+    code: CaveatCode = Field(description="Stable code, for apps to act on.")
+    message: str = Field(description="The caveat in a sentence, for people.")
+
+
+class SearchMatch(BaseModel):
+    """Where a search matched a record."""
+
+    field: str = Field(description="Where the words were found: quote, summary or text.")
+    snippet: str = Field(
+        description="A short excerpt, HTML-escaped, the matching words wrapped in <mark>."
+    )
+    citation_href: str | None = Field(
+        default=None, description="The matching quote in the source, when the match is a quote."
+    )
+
+
 class CountryRef(Out):
     iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
     name: str = Field(description="English short name (ISO 3166-1, via pycountry).")
@@ -121,20 +140,34 @@ class FactOut(Out):
         description="For derived values: the formula and input facts."
     )
     citations: list[CitationOut] = Field(description="The quotes that state it (one or more).")
+    caveats: list[CaveatOut] = Field(
+        description="What a reader must not miss about this fact (bounds, estimates, partial "
+        "lists, derived values...); empty when none."
+    )
+    match: SearchMatch | None = Field(
+        default=None, description="With `q`: where the search matched this fact; else null."
+    )
     record_status: str = Field(description="current, superseded or retracted.")
     recorded_at: datetime = Field(description="When this version was recorded (UTC).")
 
 
 class Page(BaseModel, Generic[T]):
-    """A page of a list. Follow `next` until it is null."""
+    """A page of a list. Follow `next` (also sent as a `Link: <...>; rel="next"` header) until
+    it is null."""
 
-    items: list[T] = Field(description="The items of this page, in the list's stable order.")
+    items: list[T] = Field(description="The items of this page, in the list's order.")
     limit: int = Field(description="Items per page asked for (1-500).")
-    offset: int = Field(description="Items skipped before this page.")
     next: str | None = Field(description="URL of the next page, or null on the last page.")
+    next_cursor: str | None = Field(description="The `cursor` of the next page, or null.")
+    total: int | None = Field(
+        default=None, description="Rows in the whole list, with include_total=true; else null."
+    )
 
 
 class FactList(Page[FactOut]):
+    caveats: list[CaveatOut] = Field(
+        default_factory=list, description="Every caveat of the facts on this page, once each."
+    )
     list_complete: bool | None = Field(
         default=None,
         description="False when the source marks this list as partial; null when it is silent.",
@@ -188,6 +221,7 @@ class MissionDetail(MissionSummary):
     notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
     supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
     links: dict[str, str] = Field(description="The mission's sub-resources.")
+    caveats: list[CaveatOut] = Field(description="Every caveat of the key figures, once each.")
 
 
 class DonorList(BaseModel):
@@ -206,6 +240,7 @@ class Funding(BaseModel):
     need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
     donors: DonorList = Field(description="Countries that gave to the fund.")
     as_of: DateOut | None = Field(description="As-of date of the received figure.")
+    caveats: list[CaveatOut] = Field(description="Every caveat of these figures, once each.")
 
 
 class CountrySummary(Out):
@@ -255,6 +290,7 @@ class SourceSummary(Out):
     published: DateOut = Field(description="Publication date, with its precision or bound.")
     sha256: str = Field(description="SHA-256 of the text's UTF-8 bytes.")
     length: int = Field(description="Length of the text in Unicode code points.")
+    caveats: list[CaveatOut] = Field(description="E.g. a publication date known only by a bound.")
     href: str = Field(description="Path of this resource in the API.")
 
 
@@ -271,3 +307,38 @@ class Health(BaseModel):
     database: str = Field(description="sqlite or postgresql.")
     schema_revision: str | None = Field(description="The Alembic revision the database is at.")
     facts: int = Field(description="Current facts held.")
+
+
+class SearchHit(BaseModel):
+    """One record a search found: a fact or a source text."""
+
+    type: str = Field(description="fact or source.")
+    id: str = Field(description="The record's id.")
+    title: str = Field(description="The fact's summary, or the source's title.")
+    kind: str | None = Field(description="For facts: the fact's kind.")
+    match: SearchMatch = Field(description="Where the query matched, with a snippet.")
+    href: str = Field(description="Path of the record in the API.")
+
+
+class SearchResults(Page[SearchHit]):
+    query: str = Field(description="The query, as given.")
+
+
+class CitationSource(BaseModel):
+    id: str = Field(description="The source's id.")
+    publisher: str = Field(description="Who published it.")
+    title: str | None = Field(description="Its title (see `title_derived` on the source).")
+    url: str = Field(description="Where it was published.")
+    published: DateOut = Field(description="Publication date, with its precision or bound.")
+
+
+class Attribution(BaseModel):
+    """A ready-to-paste attribution of a fact."""
+
+    fact_id: str = Field(description="The fact's id.")
+    text: str = Field(description="One sentence: the source, its date, the quote, a permalink.")
+    quote: str = Field(description="The first quote that states the fact, verbatim.")
+    quotes: list[CitationOut] = Field(description="Every quote that states it.")
+    source: CitationSource = Field(description="The source of the first quote.")
+    permalink: str = Field(description="Permanent URL of the fact in this API.")
+    caveats: list[CaveatOut] = Field(description="What the attribution must not leave out.")

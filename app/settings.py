@@ -23,6 +23,22 @@ class Settings(BaseSettings):
         description="Folder holding sources.yaml, facts.yaml and the source texts.",
     )
 
+    cache_max_age: int = Field(
+        default=60,
+        ge=0,
+        description="Seconds clients and shared caches may reuse a response (Cache-Control).",
+    )
+    cors_origins: str = Field(
+        default="*",
+        description="Origins allowed to read the API from a browser: `*` or a comma-separated "
+        "list such as `https://news.example,https://charts.example`.",
+    )
+    cursor_secret: str = Field(
+        default="mission-facts-cursor",
+        description="Key that signs list cursors. Every process serving one database must share "
+        "it; change it to make cursors other deployments issued unusable.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _use_psycopg3(cls, url: str) -> str:
@@ -31,6 +47,10 @@ class Settings(BaseSettings):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
         return url
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
 
     @property
     def is_sqlite(self) -> bool:

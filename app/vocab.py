@@ -29,6 +29,21 @@ class DateQualifier(StrEnum):
     approximate = "approximate"  # near the date, no bound implied
 
 
+class CaveatCode(StrEnum):
+    """What a reader must not miss about a figure (see app.caveats for the sentences)."""
+
+    lower_bound = "lower_bound"
+    upper_bound = "upper_bound"
+    estimate = "estimate"
+    approximate = "approximate"
+    value_unknown = "value_unknown"
+    derived = "derived"
+    list_partial = "list_partial"
+    received_not_disbursed = "received_not_disbursed"
+    date_inexact = "date_inexact"
+    publication_date_inexact = "publication_date_inexact"
+
+
 @dataclass(frozen=True)
 class KindRule:
     """What a fact of one kind must carry; the loader and the API both enforce it."""

@@ -8,7 +8,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from app.models import UTCDateTime
+from app.models import UTCDateTime, managed_outside_models
 from app.settings import get_settings
 
 config = context.config
@@ -31,6 +31,12 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave the full-text index (FTS5 tables, a GIN expression index) to the revisions that
+    build it by hand: the models cannot describe it, so comparing would only report noise."""
+    return not managed_outside_models(name)
+
+
 def _options(dialect_name: str) -> dict[str, Any]:
     return {
         "target_metadata": target_metadata,
@@ -38,6 +44,7 @@ def _options(dialect_name: str) -> dict[str, Any]:
         "render_as_batch": dialect_name == "sqlite",
         "render_item": render_item,
         "compare_type": True,
+        "include_name": include_name,
     }
 
 

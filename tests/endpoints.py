@@ -20,6 +20,8 @@ MISSING_PATHS = {
     "/countries/{iso3}": "/countries/ZAF",
     "/actors/{slug}": "/actors/nobody",
     "/sources/{source_id}": "/sources/no-such-source",
+    "/facts/{fact_id}": "/facts/no-such-fact",
+    "/facts/{fact_id}/cite": "/facts/no-such-fact/cite",
 }
 
 # Endpoints that answer a page of items.
@@ -38,4 +40,6 @@ LIST_PATHS = [
     "/countries",
     "/actors",
     "/sources",
+    "/facts",
+    "/search?q=haiti",
 ]

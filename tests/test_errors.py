@@ -30,12 +30,15 @@ def test_wrong_method_is_a_405_problem(client: TestClient) -> None:
         {"limit": "501"},
         {"limit": "-1"},
         {"limit": "ten"},
-        {"offset": "-5"},
-        {"offset": "99999999999999999999999"},
         {"limit": "1e3"},
+        {"cursor": "not-a-cursor"},
+        {"cursor": "x" * 2001},
+        {"include_total": "maybe"},
     ],
 )
 def test_bad_paging_is_a_422_problem(client: TestClient, path: str, params: dict) -> None:
+    path, _, query = path.partition("?")
+    params = {**dict(p.split("=") for p in query.split("&") if p), **params}
     body = assert_problem(client.get(path, params=params), 422)
     assert body["errors"][0]["loc"][0] == "query"
 

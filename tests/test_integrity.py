@@ -16,10 +16,14 @@ def _all_paths(client: TestClient) -> list[str]:
         "{slug}": [m["slug"] for m in client.get("/missions").json()["items"]],
         "{iso3}": [c["iso3"] for c in client.get("/countries").json()["items"]],
         "/actors/{slug}": [a["slug"] for a in client.get("/actors").json()["items"]],
+        "/facts/{fact_id}": [f["id"] for f in client.get("/facts?limit=500").json()["items"]],
     }
     paths = []
     for template, example in EXAMPLE_PATHS.items():
-        if template.startswith("/actors/"):
+        if template.startswith("/facts/"):
+            ids = identifiers["/facts/{fact_id}"]
+            paths += [template.replace("{fact_id}", fact_id) for fact_id in ids]
+        elif template.startswith("/actors/"):
             paths += [f"/actors/{slug}" for slug in identifiers["/actors/{slug}"]]
         elif "{slug}" in template:
             paths += [template.replace("{slug}", slug) for slug in identifiers["{slug}"]]
@@ -34,7 +38,7 @@ def _all_paths(client: TestClient) -> list[str]:
 def responses(client: TestClient) -> dict[str, Any]:
     bodies = {}
     for path in _all_paths(client):
-        response = client.get(path, params={"limit": 500})
+        response = client.get(path + ("&" if "?" in path else "?") + "limit=500")
         assert response.status_code == 200, path
         bodies[path] = response.json()
     return bodies

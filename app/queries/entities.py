@@ -2,14 +2,59 @@
 
 from collections.abc import Collection, Sequence
 
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from app.models import RECORD_CURRENT, Actor, Country, Fact, Mission, Source
+from app.pagination import SortField, Sorting
+from app.vocab import COUNTRY_ROLE_BY_KIND
+
+_MISSION_KEY = SortField("slug", col(Mission.slug))
+MISSION_SORTING = Sorting(
+    fields={
+        "slug": _MISSION_KEY,
+        "label": SortField("label", col(Mission.label)),
+        "kind": SortField("kind", col(Mission.kind)),
+        "status": SortField("status", col(Mission.status)),
+    },
+    default="slug",
+    key=_MISSION_KEY,
+)
+_COUNTRY_KEY = SortField("iso3", col(Country.iso3))
+COUNTRY_SORTING = Sorting(
+    fields={"iso3": _COUNTRY_KEY, "name": SortField("name", col(Country.name))},
+    default="iso3",
+    key=_COUNTRY_KEY,
+)
+_ACTOR_KEY = SortField("slug", col(Actor.slug))
+ACTOR_SORTING = Sorting(
+    fields={
+        "slug": _ACTOR_KEY,
+        "name": SortField("name", col(Actor.name)),
+        "kind": SortField("kind", col(Actor.kind)),
+    },
+    default="slug",
+    key=_ACTOR_KEY,
+)
+_SOURCE_KEY = SortField("id", col(Source.id))
+SOURCE_SORTING = Sorting(
+    fields={
+        "id": _SOURCE_KEY,
+        "published": SortField("published", col(Source.published_value), nullable=True),
+        "publisher": SortField("publisher", col(Source.publisher)),
+    },
+    default="id",
+    key=_SOURCE_KEY,
+)
 
 
-def list_missions(session: Session, *, limit: int, offset: int) -> Sequence[Mission]:
-    query = select(Mission).order_by(col(Mission.slug)).limit(limit).offset(offset)
-    return session.exec(query).all()
+def mission_query(*, status: str | None = None, kind: str | None = None) -> Select:
+    query = select(Mission)
+    if status is not None:
+        query = query.where(Mission.status == status)
+    if kind is not None:
+        query = query.where(Mission.kind == kind)
+    return query
 
 
 def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Mission]:
@@ -31,9 +76,16 @@ def countries_by_code(session: Session, *, codes: Collection[str]) -> dict[str, 
     return {row.iso3: row for row in rows}
 
 
-def list_countries(session: Session, *, limit: int, offset: int) -> Sequence[Country]:
-    query = select(Country).order_by(col(Country.iso3)).limit(limit).offset(offset)
-    return session.exec(query).all()
+def country_query(*, role: str | None = None) -> Select:
+    """Countries, or those with a current fact of one of the kinds that give `role`."""
+    query = select(Country)
+    if role is not None:
+        kinds = [kind for kind, name in COUNTRY_ROLE_BY_KIND.items() if name == role]
+        holders = select(Fact.country_iso3).where(
+            col(Fact.kind).in_(kinds), Fact.record_status == RECORD_CURRENT
+        )
+        query = query.where(col(Country.iso3).in_(holders))
+    return query
 
 
 def country_roles(session: Session, *, codes: Collection[str]) -> Sequence[tuple[str, str]]:
@@ -53,17 +105,33 @@ def actors_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Act
     return {row.slug: row for row in rows}
 
 
-def list_actors(
-    session: Session, *, country: str | None = None, limit: int, offset: int
-) -> Sequence[Actor]:
+def actor_query(*, country: str | None = None, kind: str | None = None) -> Select:
     query = select(Actor)
     if country is not None:
         query = query.where(Actor.country_iso3 == country)
-    return session.exec(query.order_by(col(Actor.slug)).limit(limit).offset(offset)).all()
+    if kind is not None:
+        query = query.where(Actor.kind == kind)
+    return query
 
 
-def list_sources(session: Session, *, limit: int, offset: int) -> Sequence[Source]:
-    return session.exec(select(Source).order_by(col(Source.id)).limit(limit).offset(offset)).all()
+def actors_of_country(session: Session, *, country: str) -> Sequence[Actor]:
+    return session.scalars(actor_query(country=country).order_by(col(Actor.slug))).all()
+
+
+def source_query(*, publisher: str | None = None, language: str | None = None) -> Select:
+    query = select(Source)
+    if publisher is not None:
+        query = query.where(Source.publisher == publisher)
+    if language is not None:
+        query = query.where(Source.language == language)
+    return query
+
+
+def sources_by_id(session: Session, *, ids: Collection[str]) -> dict[str, Source]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
+    return {row.id: row for row in rows}
 
 
 def get_source(session: Session, *, source_id: str) -> Source | None:

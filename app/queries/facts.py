@@ -1,13 +1,29 @@
-"""Selecting current fact versions by kind, subject and date."""
+"""Selecting current fact versions by kind, subject, date and words."""
 
 from collections.abc import Collection, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Select, and_, func
 from sqlmodel import Session, col, select
 
 from app.models import RECORD_CURRENT, Fact
+from app.pagination import SortField, Sorting
+from app.queries.search import ENTRY_FACT, matches
+from app.search import SearchQuery
+
+FACT_SORT_FIELDS = {
+    "id": SortField("id", col(Fact.fact_id), description="the fact's id"),
+    "kind": SortField("kind", col(Fact.kind)),
+    "date": SortField("date", col(Fact.date_value), nullable=True),
+    "value": SortField("value", col(Fact.value), nullable=True, kind=float),
+    "mission": SortField("mission", col(Fact.mission_slug), nullable=True),
+    "country": SortField("country", col(Fact.country_iso3), nullable=True),
+    "recorded_at": SortField("recorded_at", col(Fact.recorded_at), kind=datetime),
+}
+FACT_KEY = FACT_SORT_FIELDS["id"]
+BY_KIND = Sorting(fields=FACT_SORT_FIELDS, default="kind", key=FACT_KEY)
+BY_DATE = Sorting(fields=FACT_SORT_FIELDS, default="date", key=FACT_KEY)
 
 
 def _conditions(
@@ -17,6 +33,8 @@ def _conditions(
     country: str | None = None,
     actor: str | None = None,
     stance: str | None = None,
+    qualifier: str | None = None,
+    derived: bool | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> list[Any]:
@@ -31,6 +49,10 @@ def _conditions(
         conditions.append(Fact.actor_slug == actor)
     if stance is not None:
         conditions.append(Fact.stance == stance)
+    if qualifier is not None:
+        conditions.append(Fact.qualifier == qualifier)
+    if derived is not None:
+        conditions.append(Fact.derived == derived)
     # A date held at year or month precision is a period; it matches a range it overlaps.
     # Its ISO prefix compares with the range's ends cut to the same length.
     if date_from is not None:
@@ -41,12 +63,26 @@ def _conditions(
     return conditions
 
 
+def fact_query(
+    session: Session, *, search: SearchQuery | None = None, **filters: Any
+) -> tuple[Select, Sorting | None]:
+    """Current versions matching the filters (see `_conditions`) and the words of `search`.
+    With a search, the rows can also be sorted by `relevance` (returned as a Sorting)."""
+    query = select(Fact).where(*_conditions(**filters))
+    if search is None:
+        return query, None
+    found = matches(session, query=search, entry_type=ENTRY_FACT).subquery("found")
+    query = query.join(found, and_(found.c.entry_id == Fact.fact_id))
+    relevance = SortField("relevance", found.c.rank, kind=float)
+    fields = {"relevance": relevance, **FACT_SORT_FIELDS}
+    return query, Sorting(fields=fields, default="relevance", key=FACT_KEY)
+
+
 def select_facts(
     session: Session,
     *,
     by_date: bool = False,
     limit: int | None = None,
-    offset: int = 0,
     **filters: Any,
 ) -> Sequence[Fact]:
     """Current versions matching the filters (see `_conditions`), in a stable order: by kind
@@ -57,7 +93,7 @@ def select_facts(
     else:
         query = query.order_by(col(Fact.kind), col(Fact.fact_id))
     if limit is not None:
-        query = query.limit(limit).offset(offset)
+        query = query.limit(limit)
     return session.exec(query).all()
 
 
@@ -81,3 +117,11 @@ def get_fact(
 def count_current_facts(session: Session) -> int:
     query = select(func.count()).select_from(Fact).where(*_conditions())
     return session.exec(query).one()
+
+
+def get_facts(session: Session, *, fact_ids: Collection[str]) -> Sequence[Fact]:
+    """The current versions of these facts (any order)."""
+    if not fact_ids:
+        return []
+    query = select(Fact).where(*_conditions(), col(Fact.fact_id).in_(fact_ids))
+    return session.exec(query).all()

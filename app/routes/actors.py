@@ -2,15 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
+from app.csv_columns import ACTOR_COLUMNS
 from app.db import SessionDep
-from app.pagination import PageDep, cut_page
+from app.formats import FormatDep, csv_openapi
+from app.pagination import PageDep
 from app.present import present_actors, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import select_facts
 from app.routes.common import SLUG_PATTERN, Iso3Query
+from app.routes.listing import entity_list
 from app.schemas import ActorDetail, ActorOut, Page
 
 router = APIRouter(prefix="/actors", tags=["actors"])
@@ -20,20 +23,37 @@ router = APIRouter(prefix="/actors", tags=["actors"])
     "",
     summary="People, bodies and groups",
     response_model=Page[ActorOut],
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
 def list_actors(
-    request: Request, session: SessionDep, page: PageDep, country: Iso3Query = None
-) -> Page[ActorOut]:
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    country: Iso3Query = None,
+    kind: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="Exact kind: person, body, group, government or organization.",
+        ),
+    ] = None,
+    sort: Annotated[
+        str | None, Query(max_length=200, description=entities.ACTOR_SORTING.describe())
+    ] = None,
+) -> Page[ActorOut] | Response:
     """Everyone the facts attribute something to, with the quotes that name them."""
-    rows = entities.list_actors(
+    return entity_list(
+        request,
         session,
-        country=country.upper() if country else None,
-        limit=page.fetch,
-        offset=page.offset,
+        page,
+        output,
+        query=entities.actor_query(country=country.upper() if country else None, kind=kind),
+        sorting=entities.ACTOR_SORTING,
+        sort=sort,
+        present=present_actors,
+        columns=ACTOR_COLUMNS,
     )
-    items, next_url = cut_page(request, page, present_actors(session, rows))
-    return Page[ActorOut](items=items, limit=page.limit, offset=page.offset, next=next_url)
 
 
 @router.get(

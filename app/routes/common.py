@@ -2,19 +2,16 @@
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import HTTPException, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import HTTPException, Path, Query
 from pydantic import BeforeValidator
 from sqlmodel import Session
 
 from app.models import Mission
-from app.pagination import PageParams, cut_page
-from app.present import present_facts
+from app.problems import invalid
 from app.queries import entities
-from app.queries.facts import list_completeness, select_facts
-from app.schemas import FactList
+from app.queries.facts import BY_DATE, BY_KIND
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -74,28 +71,10 @@ def require_mission(session: Session, slug: str) -> Mission:
     return mission
 
 
-def invalid(where: str, name: str, message: str) -> RequestValidationError:
-    """A 422 for a check that spans several parameters, in the same shape as any other 422."""
-    return RequestValidationError([{"loc": (where, name), "msg": message, "type": "value_error"}])
-
-
 def check_range(date_from: date | None, date_to: date | None) -> None:
     if date_from and date_to and date_from > date_to:
         raise invalid("query", "date_to", f"date_to ({date_to}) is before date_from ({date_from})")
 
 
-def fact_page(
-    request: Request, session: Session, page: PageParams, *, by_date: bool = False, **filters: Any
-) -> FactList:
-    """A page of current facts, with the completeness of the whole list they belong to."""
-    rows = select_facts(session, limit=page.fetch, offset=page.offset, by_date=by_date, **filters)
-    items, next_url = cut_page(request, page, present_facts(session, rows))
-    complete, notes = list_completeness(session, **filters)
-    return FactList(
-        items=items,
-        limit=page.limit,
-        offset=page.offset,
-        next=next_url,
-        list_complete=complete,
-        list_note=" ".join(notes) or None,
-    )
+FactSortByKind = Annotated[str | None, Query(max_length=200, description=BY_KIND.describe())]
+FactSortByDate = Annotated[str | None, Query(max_length=200, description=BY_DATE.describe())]

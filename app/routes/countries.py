@@ -1,18 +1,26 @@
 """/countries: every role a country plays, and what is measured about it."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from sqlmodel import Session
 
 from app.countries import lookup_country
+from app.csv_columns import COUNTRY_COLUMNS
 from app.db import SessionDep
-from app.pagination import PageDep, cut_page
+from app.formats import FormatDep, csv_openapi
+from app.models import Country
+from app.pagination import PageDep
 from app.present import actor_ref, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import select_facts
+from app.routes.listing import entity_list
 from app.schemas import CountryDetail, CountrySummary, Page
 from app.vocab import COUNTRY_ROLE_BY_KIND
+
+ROLES = sorted(set(COUNTRY_ROLE_BY_KIND.values()))
 
 router = APIRouter(prefix="/countries", tags=["countries"])
 
@@ -28,14 +36,11 @@ def _roles(kinds: set[str]) -> list[str]:
     return sorted({COUNTRY_ROLE_BY_KIND[k] for k in kinds if k in COUNTRY_ROLE_BY_KIND})
 
 
-@router.get("", summary="Countries the facts involve", response_model=Page[CountrySummary])
-def list_countries(request: Request, session: SessionDep, page: PageDep) -> Page[CountrySummary]:
-    """Countries with at least one fact, by ISO 3166-1 alpha-3 code, with their roles."""
-    rows = entities.list_countries(session, limit=page.fetch, offset=page.offset)
+def present_countries(session: Session, rows: Sequence[Country]) -> list[CountrySummary]:
     kinds: dict[str, set[str]] = {}
     for iso3, kind in entities.country_roles(session, codes=[r.iso3 for r in rows]):
         kinds.setdefault(iso3, set()).add(kind)
-    summaries = [
+    return [
         CountrySummary(
             iso3=row.iso3,
             iso2=row.iso2,
@@ -45,8 +50,39 @@ def list_countries(request: Request, session: SessionDep, page: PageDep) -> Page
         )
         for row in rows
     ]
-    items, next_url = cut_page(request, page, summaries)
-    return Page[CountrySummary](items=items, limit=page.limit, offset=page.offset, next=next_url)
+
+
+@router.get(
+    "",
+    summary="Countries the facts involve",
+    response_model=Page[CountrySummary],
+    responses={200: csv_openapi(), **problem_responses(422)},
+)
+def list_countries(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    role: Annotated[
+        str | None,
+        Query(max_length=40, description="Exact role: " + ", ".join(f"`{r}`" for r in ROLES) + "."),
+    ] = None,
+    sort: Annotated[
+        str | None, Query(max_length=200, description=entities.COUNTRY_SORTING.describe())
+    ] = None,
+) -> Page[CountrySummary] | Response:
+    """Countries with at least one fact, by ISO 3166-1 alpha-3 code, with their roles."""
+    return entity_list(
+        request,
+        session,
+        page,
+        output,
+        query=entities.country_query(role=role),
+        sorting=entities.COUNTRY_SORTING,
+        sort=sort,
+        present=present_countries,
+        columns=COUNTRY_COLUMNS,
+    )
 
 
 @router.get(
@@ -67,7 +103,7 @@ def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
         raise HTTPException(404, f"No country {code!r}: {reason}.")
     facts = present_facts(session, select_facts(session, country=code))
     role_facts = [f for f in facts if f.kind in COUNTRY_ROLE_BY_KIND]
-    actors = entities.list_actors(session, country=code, limit=500, offset=0)
+    actors = entities.actors_of_country(session, country=code)
     return CountryDetail(
         iso3=country.iso3,
         iso2=country.iso2,

@@ -2,9 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from app.db import SessionDep
+from app.formats import FormatDep, csv_openapi
 from app.pagination import PageDep
 from app.present import present_facts
 from app.problems import problem_responses
@@ -13,11 +14,13 @@ from app.routes.common import (
     ActorQuery,
     DateFrom,
     DateTo,
+    FactSortByDate,
+    FactSortByKind,
     Iso3Query,
     MissionQuery,
     check_range,
-    fact_page,
 )
+from app.routes.listing import fact_list
 from app.schemas import FactList, FactOut
 from app.vocab import STATEMENT_KINDS
 
@@ -42,25 +45,31 @@ def _one(session: SessionDep, fact_id: str, kinds: list[str], what: str) -> Fact
     tags=["displacement"],
     summary="Displacement events",
     response_model=FactList,
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
 def list_displacement_events(
     request: Request,
     session: SessionDep,
     page: PageDep,
+    output: FormatDep,
     country: Iso3Query = None,
     mission: MissionQuery = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
-) -> FactList:
+    sort: FactSortByDate = None,
+) -> FactList | Response:
     """People displaced: a count with its qualifier ("over 6,000" is `at_least`), place, period,
     cause and attribution ("UN reports"), in date order. A date held at month or year precision
     matches a range it overlaps."""
     check_range(date_from, date_to)
-    return fact_page(
+    return fact_list(
         request,
         session,
         page,
+        output,
+        sort=sort,
+        value_tag="#affected+idps+num",
+        date_tag="#date+occurred",
         kinds=DISPLACEMENT_KINDS,
         country=country.upper() if country else None,
         missions=[mission] if mission else None,
@@ -87,17 +96,24 @@ def get_displacement_event(fact_id: FactId, session: SessionDep) -> FactOut:
     tags=["indicators"],
     summary="Indicators (e.g. territorial control)",
     response_model=FactList,
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
 def list_indicators(
-    request: Request, session: SessionDep, page: PageDep, country: Iso3Query = None
-) -> FactList:
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    country: Iso3Query = None,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """Measured conditions of a place: e.g. gangs control an estimated 85% of Port-au-Prince.
     Each has a place, a country, a quantity with its qualifier and an as-of date."""
-    return fact_page(
+    return fact_list(
         request,
         session,
         page,
+        output,
+        sort=sort,
         kinds=INDICATOR_KINDS,
         country=country.upper() if country else None,
     )
@@ -120,11 +136,16 @@ def get_indicator(fact_id: FactId, session: SessionDep) -> FactOut:
     tags=["statements"],
     summary="Quotes, warnings and assessments",
     response_model=FactList,
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
 def list_statements(
-    request: Request, session: SessionDep, page: PageDep, actor: ActorQuery = None
-) -> FactList:
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    actor: ActorQuery = None,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """What named actors said, warned or assessed (kinds statement.quote, statement.warning,
     statement.assessment). Filter by `actor` slug, e.g. `antonio-guterres`."""
-    return fact_page(request, session, page, kinds=STATEMENT_KINDS, actor=actor)
+    return fact_list(request, session, page, output, sort=sort, kinds=STATEMENT_KINDS, actor=actor)

@@ -20,6 +20,8 @@ def index() -> Index:
         description="Structured, citable facts about international security missions; every "
         "record carries the verbatim quote of its source and the quote's character span.",
         links={
+            "facts": "/facts",
+            "search": "/search?q=cholera",
             "missions": "/missions",
             "mss": "/missions/mss",
             "mss_funding": "/missions/mss/funding",

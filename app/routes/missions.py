@@ -1,16 +1,25 @@
 """/missions and each mission's sub-resources: funding, donors, personnel, positions..."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
+from app.caveats import merged
+from app.csv_columns import MISSION_COLUMNS, fact_columns
 from app.db import SessionDep
-from app.pagination import PageDep, cut_page
+from app.formats import FormatDep, csv_openapi, csv_response
+from app.pagination import PageDep
 from app.present import mission_ref, present_facts, present_missions
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
-from app.routes.common import MissionSlug, fact_page, require_mission
+from app.routes.common import (
+    FactSortByDate,
+    FactSortByKind,
+    MissionSlug,
+    require_mission,
+)
+from app.routes.listing import csv_filename, entity_list, fact_list
 from app.schemas import (
     DonorList,
     FactList,
@@ -25,6 +34,8 @@ from app.vocab import CONTRIBUTOR_KINDS, FACT_KINDS, NEED_KINDS, PERSONNEL_KINDS
 router = APIRouter(prefix="/missions", tags=["missions"])
 
 NOT_FOUND = problem_responses(404, 422)
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: csv_openapi(), **NOT_FOUND}
+FUNDING_TAG = "#value+funding+usd"
 KEY_FIGURES = {
     "personnel_deployed": "personnel.deployed",
     "personnel_planned": "personnel.planned",
@@ -54,13 +65,42 @@ def _with_supporters(session: SessionDep, slug: str) -> list[str]:
     return [slug, *(m.slug for m in entities.missions_supporting(session, slug=slug))]
 
 
-@router.get("", summary="List missions", response_model=Page[MissionSummary])
-def list_missions(request: Request, session: SessionDep, page: PageDep) -> Page[MissionSummary]:
-    """Every mission and body the sources describe: active, proposed or past, ordered by slug.
-    Unnamed missions have `name: null` and a `name_unknown_reason`."""
-    rows = entities.list_missions(session, limit=page.fetch, offset=page.offset)
-    items, next_url = cut_page(request, page, present_missions(session, rows))
-    return Page[MissionSummary](items=items, limit=page.limit, offset=page.offset, next=next_url)
+@router.get(
+    "",
+    summary="List missions",
+    response_model=Page[MissionSummary],
+    responses={200: csv_openapi(), **problem_responses(422)},
+)
+def list_missions(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    status: Annotated[
+        str | None,
+        Query(max_length=40, description="Exact status: `active`, `proposed` or `past`."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        Query(max_length=60, description="Exact kind, e.g. `multinational_security_support`."),
+    ] = None,
+    sort: Annotated[
+        str | None, Query(max_length=200, description=entities.MISSION_SORTING.describe())
+    ] = None,
+) -> Page[MissionSummary] | Response:
+    """Every mission and body the sources describe: active, proposed or past. Unnamed missions
+    have `name: null` and a `name_unknown_reason`."""
+    return entity_list(
+        request,
+        session,
+        page,
+        output,
+        query=entities.mission_query(status=status, kind=kind),
+        sorting=entities.MISSION_SORTING,
+        sort=sort,
+        present=present_missions,
+        columns=MISSION_COLUMNS,
+    )
 
 
 @router.get(
@@ -94,6 +134,7 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
             if (ref := mission_ref(m)) is not None
         ],
         links={name: f"/missions/{slug}/{name}" for name in SUB_RESOURCES},
+        caveats=merged(fact.caveats for fact in facts if fact.kind in KEY_FIGURES.values()),
     )
 
 
@@ -101,9 +142,11 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
     "/{slug}/funding",
     summary="The mission's trust fund",
     response_model=Funding,
-    responses=NOT_FOUND,
+    responses={200: csv_openapi("The funding facts as CSV rows."), **NOT_FOUND},
 )
-def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
+def get_funding(
+    slug: MissionSlug, request: Request, session: SessionDep, output: FormatDep
+) -> Funding | Response:
     """Received and unallocated amounts as stated, the allocated amount derived from them
     (marked `derived`, with its formula), the need for more funding (no figure given), and
     the donors: each amount unknown, and the list marked partial."""
@@ -120,6 +163,9 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
         ],
     )
     facts = present_facts(session, rows)
+    if output.csv:
+        columns = fact_columns(value_tag=FUNDING_TAG)
+        return csv_response(columns, [facts], hxl=output.hxl, filename=csv_filename(request))
     by_kind = {fact.kind: fact for fact in facts if fact.kind != "funding.donor"}
     donors = [fact for fact in facts if fact.kind == "funding.donor"]
     received = by_kind.get("funding.received")
@@ -138,6 +184,7 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
             complete=donors_complete, note=" ".join(donor_notes) or None, items=donors
         ),
         as_of=received.date if received else None,
+        caveats=merged(fact.caveats for fact in facts),
     )
 
 
@@ -145,56 +192,86 @@ def get_funding(slug: MissionSlug, session: SessionDep) -> Funding:
     "/{slug}/donors",
     summary="Donors to the mission's fund",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_donors(
-    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
-) -> FactList:
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """Countries that gave to the mission's fund. Amounts the source does not give are null
     with a reason; `list_complete: false` says the source's list is partial."""
     require_mission(session, slug)
-    return fact_page(request, session, page, missions=[slug], kinds=["funding.donor"])
+    return fact_list(
+        request,
+        session,
+        page,
+        output,
+        sort=sort,
+        value_tag=FUNDING_TAG,
+        missions=[slug],
+        kinds=["funding.donor"],
+    )
 
 
 @router.get(
     "/{slug}/contributors",
     summary="Lead nation and personnel contributors",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_contributors(
-    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
-) -> FactList:
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """The countries that lead the mission or contribute personnel, each with its `role`."""
     require_mission(session, slug)
-    return fact_page(request, session, page, missions=[slug], kinds=CONTRIBUTOR_KINDS)
+    return fact_list(
+        request, session, page, output, sort=sort, missions=[slug], kinds=CONTRIBUTOR_KINDS
+    )
 
 
 @router.get(
     "/{slug}/personnel",
     summary="Planned and deployed personnel",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_personnel(
-    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
-) -> FactList:
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """Personnel figures: planned, deployed (with its as-of date) and the derived share."""
     require_mission(session, slug)
-    return fact_page(request, session, page, missions=[slug], kinds=PERSONNEL_KINDS)
+    return fact_list(
+        request, session, page, output, sort=sort, missions=[slug], kinds=PERSONNEL_KINDS
+    )
 
 
 @router.get(
     "/{slug}/positions",
     summary="Positions on turning the mission into UN peacekeeping",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_positions(
     slug: MissionSlug,
     request: Request,
     session: SessionDep,
     page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
     stance: Annotated[
         str | None,
         Query(
@@ -203,30 +280,47 @@ def list_positions(
             "preferred_alternative.",
         ),
     ] = None,
-) -> FactList:
+) -> FactList | Response:
     """Stances taken in the Security Council debate and beyond, with `tense` as the source
     gives it ("previously", "initially", "current"). Who holds a stance is a country, an actor,
     or, where the source does not say, neither."""
     require_mission(session, slug)
-    return fact_page(request, session, page, missions=[slug], kinds=["position"], stance=stance)
+    return fact_list(
+        request,
+        session,
+        page,
+        output,
+        sort=sort,
+        missions=[slug],
+        kinds=["position"],
+        stance=stance,
+    )
 
 
 @router.get(
     "/{slug}/timeline",
     summary="Dated events, in date order",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_timeline(
-    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
-) -> FactList:
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByDate = None,
+) -> FactList | Response:
     """Dated events of the mission and of missions proposed to back it, oldest first. Each
     date keeps its precision (year, month, day) and qualifier."""
     require_mission(session, slug)
-    return fact_page(
+    return fact_list(
         request,
         session,
         page,
+        output,
+        sort=sort,
+        date_tag="#date+occurred",
         missions=_with_supporters(session, slug),
         kinds=sorted(TIMELINE_KINDS),
         by_date=True,
@@ -237,27 +331,45 @@ def list_timeline(
     "/{slug}/needs",
     summary="What the mission lacks",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
-def list_needs(slug: MissionSlug, request: Request, session: SessionDep, page: PageDep) -> FactList:
+def list_needs(
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """Capabilities, protection of infrastructure, and funding the mission needs."""
     require_mission(session, slug)
-    return fact_page(request, session, page, missions=[slug], kinds=NEED_KINDS)
+    return fact_list(request, session, page, output, sort=sort, missions=[slug], kinds=NEED_KINDS)
 
 
 @router.get(
     "/{slug}/proposals",
     summary="Proposals about the mission",
     response_model=FactList,
-    responses=NOT_FOUND,
+    responses=LIST_RESPONSES,
 )
 def list_proposals(
-    slug: MissionSlug, request: Request, session: SessionDep, page: PageDep
-) -> FactList:
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    sort: FactSortByKind = None,
+) -> FactList | Response:
     """Proposals concerning the mission, including those of bodies proposed to back it: what
     is recommended, by whom, how it would be financed and what it would supply, what was ruled
     out, and its `status` (proposed, ruled_out, under_review, open...)."""
     require_mission(session, slug)
-    return fact_page(
-        request, session, page, missions=_with_supporters(session, slug), kinds=PROPOSAL_KINDS
+    return fact_list(
+        request,
+        session,
+        page,
+        output,
+        sort=sort,
+        missions=_with_supporters(session, slug),
+        kinds=PROPOSAL_KINDS,
     )

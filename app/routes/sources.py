@@ -1,16 +1,22 @@
 """/sources: the documents facts cite, with their full text."""
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from sqlmodel import Session
 
+from app.csv_columns import SOURCE_COLUMNS
 from app.db import SessionDep
-from app.pagination import PageDep, cut_page
+from app.formats import FormatDep, csv_openapi
+from app.models import Source
+from app.pagination import PageDep
 from app.present import citation_out, source_summary
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.routes.common import SLUG_PATTERN
+from app.routes.listing import entity_list
 from app.schemas import Page, SourceDetail, SourceSummary
 
 router = APIRouter(prefix="/sources", tags=["sources"])
@@ -20,13 +26,39 @@ router = APIRouter(prefix="/sources", tags=["sources"])
     "",
     summary="Source documents",
     response_model=Page[SourceSummary],
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
-def list_sources(request: Request, session: SessionDep, page: PageDep) -> Page[SourceSummary]:
+def list_sources(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    publisher: Annotated[
+        str | None, Query(max_length=200, description="Exact publisher, as listed.")
+    ] = None,
+    language: Annotated[
+        str | None, Query(max_length=12, description="Exact language tag (BCP 47), e.g. `en`.")
+    ] = None,
+    sort: Annotated[
+        str | None, Query(max_length=200, description=entities.SOURCE_SORTING.describe())
+    ] = None,
+) -> Page[SourceSummary] | Response:
     """The documents every fact is traced to, with their metadata (not their text)."""
-    rows = entities.list_sources(session, limit=page.fetch, offset=page.offset)
-    items, next_url = cut_page(request, page, [source_summary(row) for row in rows])
-    return Page[SourceSummary](items=items, limit=page.limit, offset=page.offset, next=next_url)
+    return entity_list(
+        request,
+        session,
+        page,
+        output,
+        query=entities.source_query(publisher=publisher, language=language),
+        sorting=entities.SOURCE_SORTING,
+        sort=sort,
+        present=_summaries,
+        columns=SOURCE_COLUMNS,
+    )
+
+
+def _summaries(session: Session, rows: Sequence[Source]) -> list[SourceSummary]:
+    return [source_summary(row) for row in rows]
 
 
 @router.get(

@@ -21,9 +21,12 @@ from app.models import (
     FactCitation,
     Mission,
     MissionCitation,
+    SearchEntry,
     Source,
     utcnow,
 )
+from app.queries.search import rebuild_search_index
+from app.queries.state import bump_data_version
 from app.seeding.files import ResolvedFact, Seed, Span, read_seed
 
 SEED_ORIGIN = "seed"
@@ -328,7 +331,16 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         _write_cited(session, row_actor, ActorCitation, key, spans, known, report)
     session.flush()
     _write_facts(session, seed, known, report)
+    if report.changed or not _search_index_built(session):
+        rebuild_search_index(session)
+    if report.changed:
+        bump_data_version(session)
     return report
+
+
+def _search_index_built(session: Session) -> bool:
+    # Data loaded before the search index existed is indexed by the next load.
+    return session.exec(select(SearchEntry.id).limit(1)).first() is not None
 
 
 def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:

@@ -1,0 +1,120 @@
+"""Full-text search in SQL: keeping the search entries in step with the data, and matching a
+parsed query with SQLite's FTS5 or PostgreSQL's text search."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, column, delete, func, literal_column, table
+from sqlalchemy.sql.expression import ColumnElement
+from sqlmodel import Session, col, select
+
+from app.models import (
+    RECORD_CURRENT,
+    SEARCH_FTS_TABLE,
+    Citation,
+    Fact,
+    FactCitation,
+    SearchEntry,
+    Source,
+)
+from app.search import SearchQuery, Term, index_words
+
+ENTRY_FACT = "fact"
+ENTRY_SOURCE = "source"
+# The configuration the GIN index was built with: a literal, so the planner can use the index.
+_PG_CONFIG: ColumnElement[str] = literal_column("'simple'::regconfig")
+
+
+def fact_search_text(fact: Fact, quotes: Sequence[str]) -> str:
+    """What a fact is found by: its summary, its quotes and the words it carries."""
+    parts = [
+        fact.summary,
+        *quotes,
+        fact.place,
+        fact.cause,
+        fact.attributed_to,
+        fact.topic,
+        fact.quantity_as_stated,
+        fact.date_as_stated,
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def rebuild_search_index(session: Session) -> None:
+    """Make the search entries exactly the current facts and the sources. The caller owns the
+    transaction, so readers see the old entries or the new ones, never a mix."""
+    session.execute(delete(SearchEntry))
+    quotes: dict[int, list[str]] = {}
+    for row_id, quote in session.exec(
+        select(FactCitation.fact_row_id, Citation.quote)
+        .join(Citation, col(Citation.id) == FactCitation.citation_id)
+        .join(Fact, col(Fact.row_id) == FactCitation.fact_row_id)
+        .where(Fact.record_status == RECORD_CURRENT)
+        .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
+    ):
+        quotes.setdefault(row_id, []).append(quote)
+    entries = [
+        SearchEntry(
+            entry_type=ENTRY_FACT,
+            entry_id=fact.fact_id,
+            tokens=index_words(fact_search_text(fact, quotes.get(fact.row_id or 0, []))),
+        )
+        for fact in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT))
+    ]
+    entries += [
+        SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=index_words(source.text))
+        for source in session.exec(select(Source))
+    ]
+    session.add_all(entries)
+    session.flush()
+
+
+def _fts5_term(term: Term) -> str:
+    return '"' + " ".join(term.words) + '"' + ("*" if term.prefix else "")
+
+
+def fts5_expression(query: SearchQuery) -> str:
+    """The query in FTS5's syntax. Every word is quoted, so nothing typed is read as syntax."""
+    groups = ["(" + " OR ".join(_fts5_term(term) for term in group) + ")" for group in query.groups]
+    expression = "(" + " AND ".join(groups) + ")"
+    for term in query.excluded:
+        expression += " NOT " + _fts5_term(term)
+    return expression
+
+
+def _tsquery_term(term: Term) -> str:
+    words = [f"'{word}'" for word in term.words]  # folded words: letters and digits only
+    if term.prefix:
+        words[-1] += ":*"
+    return "(" + " <-> ".join(words) + ")"
+
+
+def tsquery_expression(query: SearchQuery) -> str:
+    """The query in PostgreSQL's to_tsquery syntax."""
+    groups = ["(" + " | ".join(_tsquery_term(t) for t in group) + ")" for group in query.groups]
+    excluded = [f"!{_tsquery_term(term)}" for term in query.excluded]
+    return " & ".join(groups + excluded)
+
+
+def matches(session: Session, *, query: SearchQuery, entry_type: str | None = None) -> Select:
+    """A select of (entry_type, entry_id, rank) for the entries matching; lower rank is a
+    better match. Meant to be used as a subquery and joined to what the entries stand for."""
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table(SEARCH_FTS_TABLE, column("rowid"))
+        rank: ColumnElement[float] = literal_column(f"bm25({SEARCH_FTS_TABLE})")
+        statement = (
+            select(SearchEntry.entry_type, SearchEntry.entry_id, rank.label("rank"))
+            .select_from(SearchEntry)
+            .join(fts, fts.c.rowid == SearchEntry.id)
+            .where(literal_column(SEARCH_FTS_TABLE).op("MATCH")(fts5_expression(query)))
+        )
+    else:
+        vector = func.to_tsvector(_PG_CONFIG, SearchEntry.tokens)
+        tsquery = func.to_tsquery(_PG_CONFIG, tsquery_expression(query))
+        statement = select(
+            SearchEntry.entry_type,
+            SearchEntry.entry_id,
+            (-func.ts_rank_cd(vector, tsquery)).label("rank"),
+        ).where(vector.op("@@")(tsquery))
+    if entry_type is not None:
+        statement = statement.where(SearchEntry.entry_type == entry_type)
+    return statement

@@ -1,0 +1,24 @@
+"""The data version: one counter that every committed change of the data moves on."""
+
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+from sqlmodel import Session, col
+
+from app.models import DataState, utcnow
+
+
+def bump_data_version(session: Session) -> None:
+    """Call inside the transaction that changes the data, so the two commit together."""
+    session.execute(
+        update(DataState)
+        .where(col(DataState.id) == 1)
+        .values(version=DataState.version + 1, changed_at=utcnow())
+    )
+
+
+def read_data_version(connection: Connection) -> tuple[int, datetime] | None:
+    """The version and when it last moved (None before the first migration made the row)."""
+    query = select(col(DataState.version), col(DataState.changed_at)).where(col(DataState.id) == 1)
+    found = connection.execute(query).first()
+    return (found[0], found[1]) if found is not None else None

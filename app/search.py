@@ -1,0 +1,195 @@
+"""Full-text search without the database's dialect: folding words, parsing the query language,
+and marking matches in a snippet. app.queries.search turns a parsed query into SQL.
+
+Words are folded the same way when indexed and when searched: Unicode compatibility
+decomposition, accents dropped, case folded, split on anything that is not a letter or digit.
+So "António" matches "Antonio", and "Haiti\u2019s" (curly apostrophe) matches "Haiti's".
+
+The query language, kept small so it reads the same on every backend:
+  cholera            a word (all words must match)
+  "support office"   a phrase
+  peacekeep*         a prefix
+  kenya OR canada    either word
+  -cholera           without the word (NOT cholera works too)
+"""
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+WORD = re.compile(r"[^\W_]+")
+MAX_TERMS = 16
+SNIPPET_CHARS = 160
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """Each folded word and the span of the original text it comes from."""
+    for match in WORD.finditer(text):
+        for word in WORD.findall(fold(match.group())):
+            yield word, match.start(), match.end()
+
+
+def index_words(text: str) -> str:
+    """The text as the search index stores it: folded words separated by spaces."""
+    return " ".join(word for word, _, _ in _words_with_spans(text))
+
+
+class QuerySyntaxError(ValueError):
+    """The query cannot be read; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word or a phrase (several words in a row); the last word may be a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def matches(self, words: list[str], at: int) -> bool:
+        if at + len(self.words) > len(words):
+            return False
+        for offset, wanted in enumerate(self.words):
+            found = words[at + offset]
+            last = offset == len(self.words) - 1
+            if not (found == wanted or (last and self.prefix and found.startswith(wanted))):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """All `groups` must match (a group is one term, or terms joined by OR); no term of
+    `excluded` may."""
+
+    groups: tuple[tuple[Term, ...], ...]
+    excluded: tuple[Term, ...]
+
+    @property
+    def terms(self) -> list[Term]:
+        return [term for group in self.groups for term in group]
+
+
+_TOKEN = re.compile(r'\s*(?:(?P<phrase>-?"[^"]*"\*?)|(?P<open>-?")|(?P<word>[^\s"]+))')
+
+
+def _term(raw: str, body: str, prefix: bool) -> Term:
+    words = tuple(WORD.findall(fold(body)))
+    if not words:
+        raise QuerySyntaxError(f"{raw!r} has no letters or digits to search for")
+    return Term(words=words, prefix=prefix)
+
+
+def parse_query(text: str) -> SearchQuery:
+    """Read a query in the language above, or raise QuerySyntaxError saying what is wrong."""
+    items: list[tuple[str, Term | None]] = []  # kind: term, negated, not or or
+    for match in _TOKEN.finditer(text):
+        if match.group("open"):
+            raise QuerySyntaxError("a quoted phrase is not closed: add the closing '\"'")
+        raw = match.group("phrase") or match.group("word")
+        if raw is None:
+            continue
+        negated = raw.startswith("-") and len(raw) > 1
+        body = raw[1:] if negated else raw
+        if body in ("OR", "AND", "NOT") or raw == "-":
+            if raw == "-" or body == "NOT":
+                items.append(("not", None))
+            elif body == "OR":
+                items.append(("or", None))
+            continue  # AND is what terms side by side mean anyway
+        prefix = body.endswith("*")
+        body = body.rstrip("*")
+        if body.startswith('"'):
+            body = body[1:-1]
+            if not body.strip():
+                raise QuerySyntaxError('an empty phrase ("") has nothing to search for')
+        if "*" in body:
+            raise QuerySyntaxError(f"{raw!r}: '*' may only end a word, as in peacekeep*")
+        items.append(("negated" if negated else "term", _term(raw, body, prefix)))
+    return _assemble(items)
+
+
+def _assemble(items: list[tuple[str, Term | None]]) -> SearchQuery:
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_not = pending_or = False
+    for kind, term in items:
+        if kind == "not":
+            if pending_not:
+                raise QuerySyntaxError("NOT (or '-') must be followed by a word or phrase")
+            pending_not = True
+            continue
+        if kind == "or":
+            if pending_or or not groups or pending_not:
+                raise QuerySyntaxError("OR must stand between two words or phrases")
+            pending_or = True
+            continue
+        assert term is not None
+        if kind == "negated" or pending_not:
+            if pending_or:
+                raise QuerySyntaxError("OR cannot join an excluded word; exclude it apart")
+            excluded.append(term)
+            pending_not = False
+            continue
+        if pending_or:
+            groups[-1].append(term)
+            pending_or = False
+        else:
+            groups.append([term])
+    if pending_not:
+        raise QuerySyntaxError("NOT (or '-') must be followed by a word or phrase")
+    if pending_or:
+        raise QuerySyntaxError("OR must stand between two words or phrases")
+    if not groups:
+        raise QuerySyntaxError("the query has no word to look for (only exclusions, or nothing)")
+    if len(excluded) + sum(len(group) for group in groups) > MAX_TERMS:
+        raise QuerySyntaxError(f"at most {MAX_TERMS} words or phrases")
+    return SearchQuery(groups=tuple(tuple(g) for g in groups), excluded=tuple(excluded))
+
+
+def matched_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
+    """Spans of `text` where a term of the query matches, in order, not overlapping."""
+    words = list(_words_with_spans(text))
+    folded = [word for word, _, _ in words]
+    spans: list[tuple[int, int]] = []
+    for at in range(len(words)):
+        for term in query.terms:
+            if term.matches(folded, at):
+                start, end = words[at][1], words[at + len(term.words) - 1][2]
+                if not spans or start >= spans[-1][1]:
+                    spans.append((start, end))
+                break
+    return spans
+
+
+def snippet_html(text: str, spans: list[tuple[int, int]], width: int = SNIPPET_CHARS) -> str:
+    """A short, HTML-escaped excerpt around the first match, matches wrapped in <mark>.
+    Cut at word boundaries, with an ellipsis where text was left out."""
+    if not spans:
+        start, end = 0, min(len(text), width)
+    else:
+        first = spans[0][0]
+        start = max(0, first - width // 3)
+        end = min(len(text), start + width)
+    while 0 < start < len(text) and not text[start - 1].isspace():
+        start += 1
+    while end < len(text) and not text[end].isspace() and end - start < width + 30:
+        end += 1
+    pieces = ["…" if start > 0 else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        pieces.append(html.escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{html.escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(html.escape(text[cursor:end]))
+    pieces.append("…" if end < len(text) else "")
+    return "".join(pieces).strip()
