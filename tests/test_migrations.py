@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401
-from app.models import managed_outside_models
 from app.migrate import alembic_config, upgrade
+from app.models import managed_outside_models
 from tests.conftest import PG_URL, DatabaseFactory
 
 
