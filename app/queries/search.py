@@ -10,9 +10,12 @@ from sqlmodel import Session, col, select
 from app.models import (
     RECORD_CURRENT,
     SEARCH_FTS_TABLE,
+    Actor,
     Citation,
+    Country,
     Fact,
     FactCitation,
+    Mission,
     SearchEntry,
     Source,
 )
@@ -24,11 +27,13 @@ ENTRY_SOURCE = "source"
 _PG_CONFIG: ColumnElement[str] = literal_column("'simple'::regconfig")
 
 
-def fact_search_text(fact: Fact, quotes: Sequence[str]) -> str:
-    """What a fact is found by: its summary, its quotes and the words it carries."""
+def fact_search_text(fact: Fact, quotes: Sequence[str], names: Sequence[str]) -> str:
+    """What a fact is found by: its summary, its quotes, the words it carries, and the names
+    of what it is about (so "Antonio" finds what António Guterres said)."""
     parts = [
         fact.summary,
         *quotes,
+        *names,
         fact.place,
         fact.cause,
         fact.attributed_to,
@@ -52,14 +57,23 @@ def rebuild_search_index(session: Session) -> None:
         .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
     ):
         quotes.setdefault(row_id, []).append(quote)
-    entries = [
-        SearchEntry(
-            entry_type=ENTRY_FACT,
-            entry_id=fact.fact_id,
-            tokens=index_words(fact_search_text(fact, quotes.get(fact.row_id or 0, []))),
+    names = {
+        **{f"actor:{a.slug}": a.name for a in session.exec(select(Actor))},
+        **{f"mission:{m.slug}": m.label for m in session.exec(select(Mission))},
+        **{f"country:{c.iso3}": c.name for c in session.exec(select(Country))},
+    }
+    entries = []
+    for fact in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT)):
+        keys = [
+            f"actor:{fact.actor_slug}",
+            f"mission:{fact.mission_slug}",
+            f"country:{fact.country_iso3}",
+        ]
+        about = [names[key] for key in keys if key in names]
+        text = fact_search_text(fact, quotes.get(fact.row_id or 0, []), about)
+        entries.append(
+            SearchEntry(entry_type=ENTRY_FACT, entry_id=fact.fact_id, tokens=index_words(text))
         )
-        for fact in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT))
-    ]
     entries += [
         SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=index_words(source.text))
         for source in session.exec(select(Source))

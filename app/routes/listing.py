@@ -57,6 +57,7 @@ def _stream(
     ordering: Ordering,
     start: list[Any] | None,
     present: Presenter[T],
+    row_of: Callable[[Any], Any],
 ) -> Iterator[list[T]]:
     """The whole list from `start`, a batch at a time, each batch read after the last one's
     sort values. Runs while the response is sent, so it opens a session of its own."""
@@ -66,7 +67,7 @@ def _stream(
             rows = session.execute(page_query(query, ordering, start, STREAM_BATCH)).all()
             if not rows:
                 return
-            yield present(session, [row[0] for row in rows])
+            yield present(session, [row_of(row) for row in rows])
             if len(rows) < STREAM_BATCH:
                 return
             start = list(rows[-1][-width:])
@@ -83,15 +84,16 @@ def csv_or_page(
     present: Presenter[T],
     columns: Sequence[CsvColumn[T]],
     filename: str,
+    row_of: Callable[[Any], Any] = lambda row: row[0],
 ) -> tuple[PageOf, list[T]] | Response:
     """CSV without an explicit `limit`: every row from the cursor on, streamed. Otherwise the
     page, presented; as CSV it is returned at once, as JSON it is left to the caller."""
     if output.csv and not page.limit_given:
         start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
         engine: Engine = request.app.state.engine
-        batches = _stream(engine, query, ordering, start, present)
+        batches = _stream(engine, query, ordering, start, present, row_of)
         return csv_response(columns, batches, hxl=output.hxl, filename=filename)
-    result = read_page(session, request, query, ordering=ordering, page=page)
+    result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
     items = present(session, result.rows)
     if output.csv:
         return csv_response(

@@ -3,23 +3,34 @@
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from app.db import SessionDep
-from app.pagination import PageDep, SortField, Sorting, read_page
+from app.formats import CsvColumn, FormatDep, csv_openapi
+from app.pagination import PageDep, SortField, Sorting
 from app.present import fact_match, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import get_facts
 from app.queries.search import ENTRY_FACT, matches
 from app.routes.facts import parsed_search
-from app.routes.listing import note_page
+from app.routes.listing import csv_filename, csv_or_page, note_page
 from app.schemas import SearchHit, SearchMatch, SearchResults
 from app.search import SearchQuery, matched_spans, snippet_html
 
 router = APIRouter(tags=["search"])
+
+HIT_COLUMNS = [
+    CsvColumn[SearchHit]("type", "#meta+type", lambda h: h.type),
+    CsvColumn[SearchHit]("id", "#meta+id", lambda h: h.id),
+    CsvColumn[SearchHit]("kind", "#indicator+type", lambda h: h.kind),
+    CsvColumn[SearchHit]("title", "#description", lambda h: h.title),
+    CsvColumn[SearchHit]("matched_in", "#meta+matched_in", lambda h: h.match.field),
+    CsvColumn[SearchHit]("snippet_html", "#meta+snippet", lambda h: h.match.snippet),
+    CsvColumn[SearchHit]("href", "#meta+url", lambda h: h.href),
+]
 
 
 def _hits(session: Session, rows: Sequence[Any], query: SearchQuery) -> list[SearchHit]:
@@ -62,12 +73,13 @@ def _hits(session: Session, rows: Sequence[Any], query: SearchQuery) -> list[Sea
     "/search",
     summary="Search facts and source texts",
     response_model=SearchResults,
-    responses=problem_responses(422),
+    responses={200: csv_openapi(), **problem_responses(422)},
 )
 def search(
     request: Request,
     session: SessionDep,
     page: PageDep,
+    output: FormatDep,
     q: Annotated[
         str,
         Query(
@@ -79,7 +91,7 @@ def search(
             examples=["cholera"],
         ),
     ],
-) -> SearchResults:
+) -> SearchResults | Response:
     """Facts and source texts that contain the words, best match first (SQLite: FTS5's BM25;
     PostgreSQL: ts_rank_cd), each with a short snippet where the words are marked."""
     query = parsed_search(q)
@@ -94,18 +106,25 @@ def search(
         key=entry_id,
     )
     statement: Select = select(found.c.entry_type, found.c.entry_id)
-    result = read_page(
-        session,
+    answer = csv_or_page(
         request,
-        statement,
+        session,
+        page,
+        output,
+        query=statement,
         ordering=sorting.resolve(None),
-        page=page,
+        present=lambda session, rows: _hits(session, rows, query),
+        columns=HIT_COLUMNS,
+        filename=csv_filename(request),
         row_of=lambda row: (row[0], row[1]),
     )
+    if isinstance(answer, Response):
+        return answer
+    result, items = answer
     note_page(request, result, [])
     return SearchResults(
         query=q,
-        items=_hits(session, result.rows, query),
+        items=items,
         limit=page.limit,
         next=result.next_url,
         next_cursor=result.next_cursor,

@@ -1,0 +1,155 @@
+"""HTTP validators and cross-origin reads: ETag, 304, Last-Modified, Cache-Control, HEAD, CORS."""
+
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.db import make_engine
+from app.main import create_app
+from app.seeding.writer import load_seed
+from app.settings import Settings
+from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
+from tests.endpoints import EXAMPLE_PATHS
+
+CACHED_PATHS = [path for template, path in EXAMPLE_PATHS.items() if template != "/health"]
+
+
+@pytest.fixture
+def own_database(make_database: DatabaseFactory) -> str:
+    """A seeded database of this test's own, free to change."""
+    return migrated_and_seeded(make_database())
+
+
+def client_for(url: str, **settings: Any) -> TestClient:
+    return TestClient(create_app(Settings(database_url=url, seed_dir=SEED_DIR, **settings)))
+
+
+@pytest.mark.parametrize("path", CACHED_PATHS)
+def test_every_get_has_a_strong_etag_and_answers_304(client: TestClient, path: str) -> None:
+    first = client.get(path)
+    assert first.status_code == 200
+    tag = first.headers["etag"]
+    assert tag.startswith('"') and not tag.startswith("W/")
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert "Accept" in first.headers["vary"]
+    parsedate_to_datetime(first.headers["last-modified"])
+    assert client.get(path).headers["etag"] == tag  # same data, same tag
+    again = client.get(path, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == tag
+    # Another representation of the same URL is another tag.
+    assert client.get(path, headers={"Accept": "text/csv"}).headers["etag"] != tag
+    stale = client.get(path, headers={"If-None-Match": '"not-the-tag"'})
+    assert stale.status_code == 200 and stale.content == first.content
+
+
+def test_if_none_match_lists_and_weak_forms(client: TestClient) -> None:
+    tag = client.get("/missions/mss").headers["etag"]
+    for header in (f'"x", {tag}', f"W/{tag}", "*"):
+        assert client.get("/missions/mss", headers={"If-None-Match": header}).status_code == 304
+
+
+def test_last_modified_is_the_newest_record_shown(client: TestClient) -> None:
+    fact = client.get("/facts/mss-funding-received")
+    shown = parsedate_to_datetime(fact.headers["last-modified"])
+    recorded = fact.json()["recorded_at"].replace("Z", "+00:00")
+    assert shown.isoformat()[:19] == recorded[:19]
+    page = client.get("/facts", params={"kind": "funding.donor"})
+    newest = max(f["recorded_at"] for f in page.json()["items"]).replace("Z", "+00:00")
+    assert parsedate_to_datetime(page.headers["last-modified"]).isoformat()[:19] == newest[:19]
+    since = client.get(
+        "/facts/mss-funding-received",
+        headers={"If-Modified-Since": fact.headers["last-modified"]},
+    )
+    assert since.status_code == 304 and since.content == b""
+
+
+def test_the_tag_changes_with_the_data_and_not_on_restart(
+    own_database: str, seed_copy: Path
+) -> None:
+    with client_for(own_database) as before:
+        tag = before.get("/missions/mss/funding").headers["etag"]
+    with client_for(own_database) as restarted:
+        assert restarted.get("/missions/mss/funding").headers["etag"] == tag
+    facts = seed_copy / "facts.yaml"
+    text = facts.read_text("utf-8")
+    old = "summary: USD 48 million of the MSS trust fund remains unallocated."
+    assert old in text
+    facts.write_text(text.replace(old, old.replace("remains", "still remains")), "utf-8")
+    engine = make_engine(own_database)
+    assert load_seed(engine, seed_copy).changed
+    engine.dispose()
+    with client_for(own_database) as after:
+        changed = after.get("/missions/mss/funding", headers={"If-None-Match": tag})
+        assert changed.status_code == 200
+        assert changed.headers["etag"] != tag
+        assert "still remains" in changed.text
+
+
+def test_max_age_is_configurable(seeded_url: str) -> None:
+    with client_for(seeded_url, cache_max_age=5) as short:
+        assert short.get("/facts").headers["cache-control"] == "public, max-age=5"
+
+
+def test_errors_and_health_carry_no_etag(client: TestClient) -> None:
+    assert "etag" not in client.get("/facts/no-such-fact").headers
+    health = client.get("/health")
+    assert "etag" not in health.headers and health.headers["cache-control"] == "no-store"
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    get, head = client.get("/missions/mss"), client.head("/missions/mss")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-length"] == get.headers["content-length"]
+
+
+def test_cors_lets_any_origin_read_by_default(client: TestClient) -> None:
+    origin = "https://newsroom.example"
+    response = client.get("/facts", headers={"Origin": origin})
+    assert response.headers["access-control-allow-origin"] == "*"
+    exposed = {
+        h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"etag", "link", "last-modified"} <= exposed
+    preflight = client.options(
+        "/facts",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]
+    assert "if-none-match" in preflight.headers["access-control-allow-headers"].lower()
+
+
+@pytest.fixture
+def restricted(seeded_url: str) -> Iterator[TestClient]:
+    with client_for(seeded_url, cors_origins="https://charts.example, https://news.example") as c:
+        yield c
+
+
+def test_cors_origins_are_configurable(restricted: TestClient) -> None:
+    allowed = restricted.get("/facts", headers={"Origin": "https://charts.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://charts.example"
+    other = restricted.get("/facts", headers={"Origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in other.headers
+    preflight = restricted.options(
+        "/facts",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.status_code == 400
+    # Writes are not among the methods a browser may send from elsewhere.
+    post = restricted.options(
+        "/facts",
+        headers={"Origin": "https://news.example", "Access-Control-Request-Method": "DELETE"},
+    )
+    assert post.status_code == 400
