@@ -3,7 +3,7 @@ parsed query with SQLite's FTS5 or PostgreSQL's text search."""
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, column, delete, func, literal_column, table
+from sqlalchemy import Double, Select, cast, column, delete, func, literal_column, table
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, col, select
 
@@ -127,7 +127,8 @@ def matches(session: Session, *, query: SearchQuery, entry_type: str | None = No
         statement = select(
             SearchEntry.entry_type,
             SearchEntry.entry_id,
-            (-func.ts_rank_cd(vector, tsquery)).label("rank"),
+            # float8, so the rank reads back exactly and a cursor can hold it
+            cast(-func.ts_rank_cd(vector, tsquery), Double).label("rank"),
         ).where(vector.op("@@")(tsquery))
     if entry_type is not None:
         statement = statement.where(SearchEntry.entry_type == entry_type)
