@@ -7,6 +7,7 @@ from app.openapi import install_openapi
 from app.problems import install_problem_handlers
 from app.routes import actors, countries, docs, events, health, index, missions, sources
 from app.settings import Settings, get_settings
+from app.web import install_web
 
 DESCRIPTION = """
 Structured, citable facts about international security missions, starting with Haiti's
@@ -51,5 +52,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (index, missions, events, countries, actors, sources, health):
         app.include_router(module.router)
     docs.install_docs(app)
+    install_web(app)
     install_openapi(app)
     return app
