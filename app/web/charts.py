@@ -82,6 +82,7 @@ class _Canvas:
         width: float = WIDTH - 2 * MARGIN,
         bold: bool = False,
         fill: str = INK,
+        css_class: str | None = None,
     ) -> None:
         """Wrapped lines of text, advancing the layout."""
         characters = max(12, int(width / (size * (0.58 if bold else 0.53))))
@@ -90,14 +91,19 @@ class _Canvas:
             attributes = {"x": _n(x), "y": _n(self.y), "font-size": _n(size), "fill": fill}
             if bold:
                 attributes["font-weight"] = "700"
+            if css_class:
+                attributes["class"] = css_class
             ET.SubElement(self.root, "text", attributes).text = line
         self.y += size * 0.35
 
-    def rect(self, x: float, width: float, **attributes: str) -> None:
+    def bar(self, value: ChartValue, x: float, width: float, **attributes: str) -> None:
+        """A bar for one value; `data-figure` names it for whoever reads the SVG's source."""
         ET.SubElement(
             self.root,
             "rect",
             {
+                "class": "bar derived" if value.derived else "bar",
+                "data-figure": value.label,
                 "x": _n(x),
                 "y": _n(self.y),
                 "width": _n(max(width, 0)),
@@ -143,8 +149,8 @@ class _Canvas:
                 "stroke": "#b0b0b0",
             },
         )
-        self.text(credit, size=SMALL_SIZE, fill=MUTED)
-        height = self.y + MARGIN / 2
+        self.text(credit, size=SMALL_SIZE, fill=MUTED, css_class="credit")
+        height = round(self.y + MARGIN / 2, 1)
         self.root.set("viewBox", f"0 0 {WIDTH} {_n(height)}")
         self.root.set("width", _n(WIDTH * DISPLAY_SCALE))
         self.root.set("height", _n(height * DISPLAY_SCALE))
@@ -188,7 +194,9 @@ def personnel_chart(
         canvas.text(_value_line(value))
         if value.value is not None and scale:
             fill = hatch if value.derived and hatch else style.get("fill", STRONG)
-            canvas.rect(MARGIN, value.value * scale, fill=fill, stroke=style.get("stroke", STRONG))
+            canvas.bar(
+                value, MARGIN, value.value * scale, fill=fill, stroke=style.get("stroke", STRONG)
+            )
             canvas.gap(BAR_HEIGHT)
     if share is not None:
         canvas.gap(6)
@@ -216,7 +224,7 @@ def funding_chart(
     canvas.gap(6)
     canvas.text(_value_line(received))
     if received.value is not None and scale:
-        canvas.rect(MARGIN, received.value * scale, fill=STRONG, stroke=STRONG)
+        canvas.bar(received, MARGIN, received.value * scale, fill=STRONG, stroke=STRONG)
         canvas.gap(BAR_HEIGHT)
 
     canvas.gap(10)
@@ -225,7 +233,7 @@ def funding_chart(
     for part, solid in ((allocated, LIGHT), (unallocated, STRONG)):
         if part.value is not None and scale:
             fill = hatch if part.derived and hatch else solid
-            canvas.rect(x, part.value * scale, fill=fill, stroke=STRONG)
+            canvas.bar(part, x, part.value * scale, fill=fill, stroke=STRONG)
             x += part.value * scale
     if x > MARGIN:
         canvas.gap(BAR_HEIGHT)
@@ -276,7 +284,11 @@ def timeline_chart(*, title: str, entries: list[TimelineEntry], credit: str) -> 
             )
         precision_note = {"month": " (month only)", "year": " (year only)"}.get(entry.precision, "")
         canvas.text(
-            f"{entry.when}{precision_note}", x=text_x, width=WIDTH - text_x - MARGIN, bold=True
+            f"{entry.when}{precision_note}",
+            x=text_x,
+            width=WIDTH - text_x - MARGIN,
+            bold=True,
+            css_class="when",
         )
         canvas.text(entry.text, x=text_x, width=WIDTH - text_x - MARGIN, size=SMALL_SIZE + 1)
     if entries:

@@ -29,8 +29,11 @@ def _chart_value(sheet: MissionSheet, label: str, fact: FactOut | None) -> Chart
     return ChartValue(label, value, words, note=note, derived=fact.derived)
 
 
-def _credit(session: Session, facts: list[FactOut | None]) -> str:
-    return credit_line(source_credits(session, [fact for fact in facts if fact is not None]))
+def _credit(session: Session, sheet: MissionSheet, facts: list[FactOut | None]) -> str:
+    """The sources of the facts drawn; with none drawn, the sources that describe the mission,
+    which are what says nothing about these figures."""
+    citations = [c for fact in facts if fact is not None for c in fact.citations]
+    return credit_line(source_credits(session, citations or sheet.mission.citations))
 
 
 def personnel(session: Session, sheet: MissionSheet) -> Chart:
@@ -46,7 +49,7 @@ def personnel(session: Session, sheet: MissionSheet) -> Chart:
         planned=_chart_value(sheet, "Planned", planned),
         deployed=_chart_value(sheet, "Deployed", deployed),
         share=_chart_value(sheet, "Deployed share of planned", share) if share else None,
-        credit=_credit(session, [deployed, planned, share]),
+        credit=_credit(session, sheet, [deployed, planned, share]),
     )
 
 
@@ -62,7 +65,7 @@ def funding(session: Session, sheet: MissionSheet) -> Chart:
         allocated=_chart_value(sheet, "Allocated", allocated),
         unallocated=_chart_value(sheet, "Unallocated", unallocated),
         need=_chart_value(sheet, "Still needed", need) if need else None,
-        credit=_credit(session, [received, allocated, unallocated, need]),
+        credit=_credit(session, sheet, [received, allocated, unallocated, need]),
     )
 
 
@@ -78,5 +81,5 @@ def timeline(session: Session, sheet: MissionSheet) -> Chart:
     return draw_timeline(
         title=f"{_short_name(sheet)} timeline",
         entries=entries,
-        credit=_credit(session, list(sheet.timeline)),
+        credit=_credit(session, sheet, list(sheet.timeline)),
     )

@@ -9,7 +9,7 @@ from app.models import Mission
 from app.present import present_facts, present_missions, published_date
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
-from app.schemas import FactOut, MissionSummary
+from app.schemas import CitationOut, FactOut, MissionSummary
 from app.vocab import (
     CONTRIBUTOR_KINDS,
     FACT_KINDS,
@@ -168,9 +168,9 @@ def build_sheet(session: Session, mission: Mission) -> MissionSheet:
     return sheet
 
 
-def source_credits(session: Session, facts: list[FactOut]) -> list[SourceCredit]:
-    """The sources the facts cite, in the order they are first cited."""
-    source_ids = list(dict.fromkeys(c.source_id for fact in facts for c in fact.citations))
+def source_credits(session: Session, citations: list[CitationOut]) -> list[SourceCredit]:
+    """The sources of these citations, in the order they are first cited."""
+    source_ids = list(dict.fromkeys(c.source_id for c in citations))
     credits = []
     for source_id in source_ids:
         source = entities.get_source(session, source_id=source_id)
