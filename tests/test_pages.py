@@ -144,7 +144,8 @@ def test_every_key_figure_is_shown_with_its_citation(
             assert "derived" in row.text.lower()
             assert "not stated by the source" in row.text
         elif quantity and quantity["as_stated"]:
-            assert f"“{quantity['as_stated']}”" in row.text
+            # The source's own words, as the figure itself or quoted beside it.
+            assert quantity["as_stated"] in row.text
         if fact["country"]:
             assert fact["country"]["name"] in row.text
 
@@ -466,3 +467,17 @@ def test_citations_of_every_response_are_linked_somewhere_in_the_pages(
             body = client.get(mission["href"] + name).json()
             for citation in walk_citations(body.get("key_figures", body)):
                 assert citation["href"] in shown, citation["href"]
+
+
+def test_redoc_bundle_reaches_for_no_cdn(client: TestClient) -> None:
+    redoc = parse_html(client.get("/redoc").text)
+    bundle_url = next(s.attrs["src"] for s in redoc.find_all("script") if "src" in s.attrs)
+    bundle = client.get(bundle_url)
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    assert "cdn.redoc.ly" not in bundle.text
+
+
+def test_favicon_is_served_for_documents_that_name_none(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert ET.fromstring(icon.content).tag == f"{{{SVG}}}svg"
