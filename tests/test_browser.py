@@ -21,13 +21,13 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.settings import PROJECT_ROOT
 from tests.conftest import DatabaseFactory
 from tests.test_cli import serving
 
+WebDriver = webdriver.Chrome
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = PROJECT_ROOT / "screenshots"
@@ -219,7 +219,7 @@ def test_a_citation_link_lands_on_the_highlighted_quote(chromium: WebDriver, bas
     assert target["id"] == citation["href"].split("#")[1]
     assert target["text"] == citation["quote"]
     assert target["background"] != target["plain"], "the quote is not highlighted"
-    assert 0 <= target["top"] and target["bottom"] <= target["viewport"], "not scrolled into view"
+    assert target["top"] >= 0 and target["bottom"] <= target["viewport"], "not scrolled into view"
     chromium.save_screenshot(str(SCREENSHOTS / "source-cite.png"))
     assert_clean(chromium, base_url)
 
@@ -238,7 +238,8 @@ def test_a_quote_sharing_words_with_another_is_highlighted_whole(
                         ...document.querySelectorAll(`[data-continues="${id}"]`)];
         return {pieces: pieces.map(p => getComputedStyle(p).backgroundColor),
                 text: pieces.map(p => p.textContent).join(''),
-                plain: getComputedStyle(document.querySelector('.source-text')).backgroundColor};""",
+                plain: getComputedStyle(document.querySelector('.source-text'))
+                       .backgroundColor};""",
         anchor,
     )
     start, end = (int(n) for n in str(anchor).split("-")[1:])
