@@ -305,6 +305,9 @@ def test_fact_sheet_lists_every_mission_with_its_figures(
         assert mission["label"] in section.find("h2").text
         assert mission["href"] in links(section)
     section = tree.find("section", id="mss")
+    for resource in ("personnel", "funding"):
+        url = f"/missions/mss/{resource}"
+        assert {url, f"{url}?format=csv"} <= links(section)
     for fact in (v for k, v in mss["key_figures"].items() if k != "unknown" and v):
         assert fact["citations"][0]["href"] in links(section), fact["id"]
     assert {"/docs", "/redoc"} <= links(tree)

@@ -25,7 +25,7 @@ from app.web.templating import templates
 STATUS_ORDER = {"active": 0, "proposed": 1, "past": 2}
 # The JSON resources of a mission page's sections, linked as JSON and as CSV.
 SECTION_DATA = {
-    "key-figures": ["", "personnel", "funding"],
+    "key-figures": ["personnel", "funding"],
     "funding": ["funding", "donors"],
     "contributors": ["contributors"],
     "positions": ["positions"],
@@ -83,7 +83,7 @@ def _data_links(slug: str) -> dict[str, list[tuple[str, str]]]:
     """Per section, (JSON URL, CSV URL) of each resource it shows."""
     links = {}
     for section, resources in SECTION_DATA.items():
-        urls = [f"/missions/{slug}" + (f"/{r}" if r else "") for r in resources]
+        urls = [f"/missions/{slug}/{resource}" for resource in resources]
         links[section] = [(url, f"{url}?format=csv") for url in urls]
     return links
 
