@@ -20,6 +20,7 @@ from app.routes import (
     sources,
 )
 from app.settings import Settings, get_settings
+from app.web import install_web
 
 DESCRIPTION = """
 Structured, citable facts about international security missions, starting with Haiti's
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (index, facts, search, missions, events, countries, actors, sources, health):
         app.include_router(module.router)
     docs.install_docs(app)
+    install_web(app)
     # The last added runs first: CORS answers preflights before anything else sees them.
     app.add_middleware(
         HttpCache,

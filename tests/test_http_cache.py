@@ -153,3 +153,19 @@ def test_cors_origins_are_configurable(restricted: TestClient) -> None:
         headers={"Origin": "https://news.example", "Access-Control-Request-Method": "DELETE"},
     )
     assert post.status_code == 400
+
+
+@pytest.mark.parametrize("chart", ["personnel", "funding", "timeline"])
+def test_charts_are_cacheable(client: TestClient, chart: str) -> None:
+    path = f"/missions/mss/charts/{chart}.svg"
+    first = client.get(path)
+    assert first.headers["content-type"].startswith("image/svg+xml")
+    assert client.get(path, headers={"If-None-Match": first.headers["etag"]}).status_code == 304
+
+
+def test_pages_and_json_of_one_url_have_their_own_tags(client: TestClient) -> None:
+    html = client.get("/missions/mss", headers={"Accept": "text/html"})
+    json = client.get("/missions/mss", headers={"Accept": "application/json"})
+    assert html.headers["content-type"].startswith("text/html")
+    assert html.headers["etag"] != json.headers["etag"]
+    assert "Accept" in html.headers["vary"]

@@ -53,9 +53,9 @@ def source_texts(client: TestClient) -> dict[str, str]:
 
 
 def test_every_get_operation_is_crawled(client: TestClient) -> None:
-    documented = {
-        path for path, ops in client.get("/openapi.json").json()["paths"].items() if "get" in ops
-    }
+    paths = client.get("/openapi.json").json()["paths"].items()
+    # The SVG charts are not JSON; tests/test_charts.py covers each of them.
+    documented = {path for path, ops in paths if "get" in ops and not path.endswith(".svg")}
     assert documented == set(EXAMPLE_PATHS)
 
 

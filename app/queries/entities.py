@@ -136,3 +136,12 @@ def sources_by_id(session: Session, *, ids: Collection[str]) -> dict[str, Source
 
 def get_source(session: Session, *, source_id: str) -> Source | None:
     return session.get(Source, source_id)
+
+
+def all_missions(session: Session) -> Sequence[Mission]:
+    """Every mission by slug: for pages that show them all (there are a handful)."""
+    return session.scalars(mission_query().order_by(col(Mission.slug))).all()
+
+
+def all_sources(session: Session) -> Sequence[Source]:
+    return session.scalars(source_query().order_by(col(Source.id))).all()

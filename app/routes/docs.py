@@ -7,6 +7,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.web.assets import REDOC_BUNDLE_URL
+
 ASSETS = "/static/docs"
 
 
@@ -31,7 +33,7 @@ def install_docs(app: FastAPI) -> None:
         return get_redoc_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title}: reference",
-            redoc_js_url=f"{ASSETS}/redoc.standalone.js",
+            redoc_js_url=REDOC_BUNDLE_URL,  # the bundle without its CDN-hosted logo
             redoc_favicon_url=f"{ASSETS}/favicon.png",
             with_google_fonts=False,
         )

@@ -189,11 +189,11 @@ def date_in_words(value: str | None, qualifier: str | None) -> str:
 
 def attribution_text(fact: FactOut, source: Source, permalink: str) -> str:
     published = date_in_words(source.published_value, source.published_qualifier)
-    title = f', "{source.title}"' if source.title else ""
+    title = f' in "{source.title}"' if source.title else ""
     quote = fact.citations[0].quote
     return (
-        f'"{quote}" ({source.publisher}{title}, published {published}, {source.url}; '
-        f"via Mission Facts: {permalink})"
+        f"As reported by {source.publisher}{title}, published {published} ({source.url}): "
+        f'"{quote}" (Mission Facts record: {permalink})'
     )
 
 

@@ -1,0 +1,151 @@
+"""The HTML pages: the fact sheet, a page per mission and a page per source.
+
+They answer at the same URLs as the JSON (`/`, `/missions/{slug}`, `/sources/{id}`) for
+clients that prefer HTML; `negotiation.HtmlNegotiationMiddleware` routes those requests here.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from app.db import SessionDep
+from app.present import present_facts, source_summary
+from app.queries import entities
+from app.queries.citations import citations_of_source
+from app.queries.facts import select_facts
+from app.web import mission_charts
+from app.web.negotiation import PAGES_PREFIX, PUBLIC_PATH_KEY
+from app.web.sheet import MissionSheet, all_missions, build_sheet
+from app.web.source_text import anchor_id, mark_cited_spans
+from app.web.templating import templates
+
+# Missions in the order a reader wants them: what is happening, what is proposed, the past.
+STATUS_ORDER = {"active": 0, "proposed": 1, "past": 2}
+# The JSON resources of a mission page's sections, linked as JSON and as CSV.
+SECTION_DATA = {
+    "key-figures": ["personnel", "funding"],
+    "funding": ["funding", "donors"],
+    "contributors": ["contributors"],
+    "positions": ["positions"],
+    "timeline": ["timeline"],
+    "needs": ["needs"],
+    "proposals": ["proposals"],
+}
+
+
+def _routed_by_negotiation(request: Request) -> None:
+    """The internal prefix is not a public URL: only negotiated requests reach these pages."""
+    if PUBLIC_PATH_KEY not in request.scope:
+        raise HTTPException(404, f"No resource at {request.url.path}. See /docs for the endpoints.")
+
+
+router = APIRouter(
+    prefix=PAGES_PREFIX,
+    include_in_schema=False,
+    dependencies=[Depends(_routed_by_negotiation)],
+)
+
+
+def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("public_path", request.scope.get(PUBLIC_PATH_KEY, request.url.path))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _not_found(request: Request, what: str, listing: str) -> HTMLResponse:
+    return _page(request, "not_found.html", status_code=404, what=what, listing=listing)
+
+
+def _charts(session: Session, sheet: MissionSheet) -> list[dict[str, Any]]:
+    """The charts a mission has data for, with the alt text each needs on a page."""
+    slug = sheet.mission.slug
+    charts = []
+    for name, draw, wanted in (
+        ("personnel", mission_charts.personnel, sheet.has_personnel),
+        ("funding", mission_charts.funding, sheet.has_funding),
+        ("timeline", mission_charts.timeline, bool(sheet.timeline)),
+    ):
+        if wanted:
+            chart = draw(session, sheet)
+            charts.append(
+                {
+                    "name": name,
+                    "src": f"/missions/{slug}/charts/{name}.svg",
+                    "title": chart.title,
+                    "alt": chart.description,
+                }
+            )
+    return charts
+
+
+def _data_links(slug: str) -> dict[str, list[tuple[str, str]]]:
+    """Per section, (JSON URL, CSV URL) of each resource it shows."""
+    links = {}
+    for section, resources in SECTION_DATA.items():
+        urls = [f"/missions/{slug}/{resource}" for resource in resources]
+        links[section] = [(url, f"{url}?format=csv") for url in urls]
+    return links
+
+
+@router.get("")
+def fact_sheet(request: Request, session: SessionDep) -> HTMLResponse:
+    missions = sorted(all_missions(session), key=lambda m: (STATUS_ORDER.get(m.status, 9), m.slug))
+    sheets = [build_sheet(session, mission) for mission in missions]
+    return _page(
+        request,
+        "index.html",
+        sheets=sheets,
+        charts={sheet.mission.slug: _charts(session, sheet) for sheet in sheets},
+        sources=[source_summary(s) for s in entities.all_sources(session)],
+    )
+
+
+@router.get("/missions/{slug}")
+def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLResponse:
+    mission = entities.missions_by_slug(session, slugs=[slug]).get(slug)
+    if mission is None:
+        return _not_found(request, f"No mission with slug “{slug}”.", "/")
+    sheet = build_sheet(session, mission)
+    return _page(
+        request,
+        "mission.html",
+        sheet=sheet,
+        charts=_charts(session, sheet),
+        data=_data_links(slug),
+    )
+
+
+@router.get("/sources/{source_id}")
+def source_page(source_id: str, request: Request, session: SessionDep) -> HTMLResponse:
+    source = entities.get_source(session, source_id=source_id)
+    if source is None:
+        return _not_found(request, f"No source with id “{source_id}”.", "/")
+    citations = citations_of_source(session, source_id=source_id)
+    marked = mark_cited_spans(source.text, [(c.char_start, c.char_end) for c in citations])
+    # Which facts cite each span, so a reader can go from a quote back to what it supports.
+    facts = present_facts(session, select_facts(session))
+    cited_by: dict[str, list[str]] = {}
+    for fact in facts:
+        for citation in fact.citations:
+            if citation.source_id == source_id:
+                cited_by.setdefault(anchor_id(citation.start, citation.end), []).append(
+                    fact.summary
+                )
+    return _page(
+        request,
+        "source.html",
+        source=source_summary(source),
+        notes=source.notes,
+        marked=marked,
+        citations=[
+            {
+                "anchor": anchor_id(c.char_start, c.char_end),
+                "start": c.char_start,
+                "end": c.char_end,
+                "quote": c.quote,
+            }
+            for c in citations
+        ],
+        cited_by=cited_by,
+    )

@@ -1,0 +1,33 @@
+"""The Jinja2 environment of the pages: autoescaped, strict about undefined names, and with
+the wording functions as filters, so templates never format a number themselves."""
+
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from app.web import wording
+
+
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("app.web", "templates"),
+        autoescape=select_autoescape(["html", "svg"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        quantity_words=wording.quantity_in_words,
+        date_words=wording.date_in_words,
+        stance_words=wording.stance_in_words,
+        completeness_words=wording.list_completeness_in_words,
+        kind_label=lambda kind: wording.KIND_LABELS.get(kind, kind.replace(".", " ")),
+    )
+    environment.globals.update(
+        formula_words=wording.formula_in_words,
+        deployed_of_planned=wording.deployed_of_planned,
+        UNKNOWN=wording.UNKNOWN,
+    )
+    return environment
+
+
+templates = Jinja2Templates(env=_environment())
