@@ -27,6 +27,7 @@ from app.routes.listing import fact_list
 from app.schemas import Attribution, CitationSource, FactList, FactOut
 from app.search import QuerySyntaxError, SearchQuery, parse_query
 from app.vocab import FACT_KINDS, Qualifier
+from app.web.wording import date_in_words
 
 router = APIRouter(prefix="/facts", tags=["facts"])
 
@@ -146,49 +147,10 @@ def get_one_fact(fact_id: FactIdPath, request: Request, session: SessionDep) -> 
     return fact
 
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-DATE_WORDS = {
-    "exact": "on",
-    "on_or_after": "on or after",
-    "on_or_before": "on or before",
-    "before": "before",
-    "after": "after",
-    "approximate": "around",
-}
-
-
-def date_in_words(value: str | None, qualifier: str | None) -> str:
-    """'on or after 25 February 2025', 'in October 2025', 'in 2010': the precision kept."""
-    if not value:
-        return "on an unknown date"
-    parts = [int(part) for part in value.split("-")]
-    if len(parts) == 3:
-        words = f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    elif len(parts) == 2:
-        words = f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    else:
-        words = str(parts[0])
-    relation = DATE_WORDS.get(qualifier or "exact", "on")
-    if relation == "on" and len(parts) < 3:
-        relation = "in"
-    return f"{relation} {words}"
-
-
 def attribution_text(fact: FactOut, source: Source, permalink: str) -> str:
-    published = date_in_words(source.published_value, source.published_qualifier)
+    published = (
+        date_in_words(published_date(source)) if source.published_value else "on an unknown date"
+    )
     title = f' in "{source.title}"' if source.title else ""
     quote = fact.citations[0].quote
     return (
