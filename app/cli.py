@@ -1,4 +1,4 @@
-"""The `mission-facts` command: serve, migrate, seed."""
+"""The `mission-facts` command: serve, migrate, seed, token."""
 
 import argparse
 import sys
@@ -41,6 +41,41 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from app.auth import all_tokens, create_token, revoke_token
+    from app.db import make_engine
+
+    engine = make_engine(get_settings().database_url)
+    with Session(engine) as session, session.begin():
+        if args.action == "create":
+            try:
+                token = create_token(session, name=args.name, scope=args.scope)
+            except ValueError as error:
+                print(f"token not created: {error}", file=sys.stderr)
+                return 1
+            print(token)
+            print(
+                f"token {args.name!r} ({args.scope}) created. It is shown once and only its "
+                "hash is stored: keep it now.",
+                file=sys.stderr,
+            )
+        elif args.action == "list":
+            print(f"{'id':<13} {'name':<29} {'scope':<6} {'created':<26} revoked")
+            for row in all_tokens(session):
+                revoked = row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "-"
+                created = row.created_at.isoformat(timespec="seconds")
+                print(f"{row.id:<13} {row.name:<29} {row.scope:<6} {created:<26} {revoked}")
+        else:
+            found = revoke_token(session, name_or_id=args.name)
+            if found is None:
+                print(f"no token named {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"token {found.name!r} revoked: it can no longer write")
+    return 0
+
+
 def prepare_database() -> None:
     """Migrate to head and seed an empty database: what `serve` does before it listens."""
     from app.db import make_engine
@@ -62,7 +97,10 @@ def _serve(args: argparse.Namespace) -> int:
     from app.seeding.files import SeedError
 
     try:
-        prepare_database()
+        if get_settings().read_only:
+            print("read-only: serving the database as it is, without migrating or seeding")
+        else:
+            prepare_database()
     except SeedError as exc:
         print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
         return 1
@@ -114,6 +152,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="validate the seed files only; write nothing"
     )
     seed.set_defaults(handler=_seed)
+
+    token = commands.add_parser(
+        "token",
+        help="create, list or revoke API tokens for the write API",
+        description="Writes need `Authorization: Bearer <token>`. A token is printed once, "
+        "when created; only its hash is stored. Rotate by creating a new token, then revoking "
+        "the old one.",
+    )
+    actions = token.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="create a token and print it once")
+    create.add_argument("--name", required=True, help="who or what uses it (shown in history)")
+    create.add_argument(
+        "--scope", choices=["write", "read"], default="write", help="write (default) or read"
+    )
+    actions.add_parser("list", help="list tokens (never their secrets)")
+    revoke = actions.add_parser("revoke", help="revoke a token by name or id")
+    revoke.add_argument("name", help="the token's name or id")
+    token.set_defaults(handler=_token)
     return parser
 
 

@@ -163,12 +163,16 @@ class _Responder:
             headers["cache-control"] = "no-cache"  # the data moved while this was written
             return message
         modified: datetime = state.get("last_modified") or self.before[1]
-        headers["etag"] = self.tag
+        # A handler's own tag (a record's version, which If-Match compares against) is kept.
+        own_tag = headers.get("etag")
+        headers["etag"] = own_tag or self.tag
         headers["last-modified"] = _http_date(modified)
         headers["cache-control"] = self.cache.cache_control()
         since = self.request_headers.get("if-modified-since")
-        unconditional = "if-none-match" not in self.request_headers
-        if since and unconditional and _not_modified_since(since, modified):
+        if_none_match = self.request_headers.get("if-none-match")
+        unconditional = if_none_match is None
+        matched_own = own_tag is not None and _matches(if_none_match or "", own_tag)
+        if matched_own or (since and unconditional and _not_modified_since(since, modified)):
             self.suppress_body = True
             del headers["content-type"]
             if "content-length" in headers:

@@ -3,15 +3,20 @@
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from app.auth import WriteLimits
+from app.body_limit import BodyLimit
 from app.db import make_engine
 from app.http_cache import HttpCache
 from app.openapi import install_openapi
 from app.problems import install_problem_handlers
+from app.rate_limit import RateLimiter
 from app.routes import (
     actors,
+    changes,
     countries,
     docs,
     events,
+    fact_edits,
     facts,
     health,
     index,
@@ -51,6 +56,8 @@ TAGS = [
     {"name": "countries", "description": "Countries (ISO 3166-1 alpha-3) and their roles."},
     {"name": "actors", "description": "People, bodies and groups the sources name."},
     {"name": "sources", "description": "Source documents, their text and cited spans."},
+    {"name": "changes", "description": "Every create, correction and retraction (JSON, Atom)."},
+    {"name": "editing", "description": "Writes: need `Authorization: Bearer <token>`."},
     {"name": "health", "description": "Service health."},
 ]
 
@@ -66,9 +73,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = make_engine(settings.database_url)
+    app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
+    app.state.write_limits = WriteLimits(
+        per_token=RateLimiter(settings.write_rate_per_token),
+        per_address=RateLimiter(settings.write_rate_per_address),
+    )
     install_problem_handlers(app)
-    for module in (index, facts, search, missions, events, countries, actors, sources, health):
+    readers = (index, facts, search, missions, events, countries, actors, sources, changes)
+    for module in (*readers, fact_edits, health):
         app.include_router(module.router)
     docs.install_docs(app)
     install_web(app)
@@ -78,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine=lambda: app.state.engine,
         max_age=lambda: app.state.settings.cache_max_age,
     )
+    app.add_middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,

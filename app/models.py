@@ -27,6 +27,8 @@ SQLModel.metadata.naming_convention = {
 RECORD_CURRENT = "current"
 RECORD_SUPERSEDED = "superseded"
 RECORD_RETRACTED = "retracted"
+# Wikidata's statement ranks: when sources disagree, `preferred` says which value to show.
+RANKS = ("preferred", "normal", "deprecated")
 
 
 def utcnow() -> datetime:
@@ -83,7 +85,14 @@ class Source(SQLModel, table=True):
     sha256: str = Field(max_length=64, unique=True)
     text: str = Field(sa_type=Text)
     notes: str | None = Field(default=None, sa_type=Text)
+    not_citable: list[str] | None = Field(
+        default=None,
+        sa_column=Column(JSON),
+        description="Page furniture in the text that no citation may touch.",
+    )
     recorded_at: datetime = _timestamp(nullable=False)
+    recorded_by: str = Field(default="seed", max_length=100)
+    origin: str = Field(default="seed", max_length=20)
 
 
 class Citation(SQLModel, table=True):
@@ -99,6 +108,7 @@ class Citation(SQLModel, table=True):
     char_start: int
     char_end: int
     quote: str = Field(sa_type=Text)
+    recorded_at: datetime = _timestamp(nullable=False)
 
 
 class Mission(SQLModel, table=True):
@@ -214,6 +224,7 @@ class Fact(SQLModel, table=True):
     derived: bool = False
     formula: str | None = None
     derived_from: list[str] | None = Field(default=None, sa_column=Column(JSON))
+    rank: str = Field(default="normal", max_length=12)
 
 
 class FactCitation(SQLModel, table=True):
@@ -236,12 +247,47 @@ class DataState(SQLModel, table=True):
     changed_at: datetime = _timestamp(nullable=False)
 
 
+class ApiToken(SQLModel, table=True):
+    """A credential for the write API. The secret itself is never stored, only its SHA-256:
+    a leaked database does not leak working tokens."""
+
+    __tablename__ = "api_token"
+    __table_args__ = (CheckConstraint("scope IN ('read', 'write')", name="scope"),)
+
+    id: str = Field(primary_key=True, max_length=16)
+    name: str = Field(max_length=100, unique=True)
+    scope: str = Field(max_length=10)
+    secret_sha256: str = Field(max_length=64)
+    created_at: datetime = _timestamp(nullable=False)
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Change(SQLModel, table=True):
+    """The change log behind /changes: one row per created, corrected or retracted record,
+    written in the same transaction as the change itself."""
+
+    __table_args__ = (
+        CheckConstraint("action IN ('created', 'corrected', 'retracted')", name="action"),
+        CheckConstraint("record_type IN ('fact', 'source')", name="record_type"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    recorded_at: datetime = _timestamp(nullable=False, index=True)
+    recorded_by: str = Field(max_length=100)
+    action: str = Field(max_length=12)
+    record_type: str = Field(max_length=10)
+    record_id: str = Field(max_length=120)
+    version: int | None = None
+    reason: str | None = None
+
+
 SEARCH_FTS_TABLE = "search_fts"  # SQLite's FTS5 index over search_entry (built by migrations)
 SEARCH_TSV_INDEX = "ix_search_entry_tokens_tsv"  # PostgreSQL's GIN index over the same
 
 
 class SearchEntry(SQLModel, table=True):
-    """What full-text search looks in: one row per current fact and per source text, its words
+    """What full-text search looks in: one row per fact version (`entry_id` is the version's
+    row id, so a search can be asked of any moment) and per source text, its words
     folded (accents and case removed) so both backends match plain-typed queries alike."""
 
     __tablename__ = "search_entry"

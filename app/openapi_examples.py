@@ -41,7 +41,10 @@ EXAMPLE_PATHS = {
     "/facts": "/facts",
     "/facts/{fact_id}": "/facts/mss-funding-received",
     "/facts/{fact_id}/cite": "/facts/mss-funding-received/cite",
+    "/facts/{fact_id}/history": "/facts/mss-funding-received/history",
     "/search": "/search?q=cholera",
+    "/changes": "/changes",
+    "/changes/{change_id}": "/changes/1",
 }
 LIST_CUT = 2
 

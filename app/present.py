@@ -6,11 +6,14 @@ query per item.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from sqlmodel import Session
 
 from app.caveats import fact_caveats, source_caveats
 from app.models import (
+    RECORD_CURRENT,
+    RECORD_SUPERSEDED,
     Actor,
     ActorCitation,
     Citation,
@@ -23,6 +26,7 @@ from app.models import (
 )
 from app.queries import entities
 from app.queries.citations import linked_citations
+from app.queries.moment import reading_as_of
 from app.schemas import (
     ActorOut,
     ActorRef,
@@ -102,7 +106,14 @@ def _date(row: Fact) -> DateOut | None:
     )
 
 
+def status_at(row: Fact, as_of: datetime | None) -> str:
+    """A version's status as it was at `as_of`: one superseded later was current then."""
+    later = as_of is not None and row.superseded_at is not None and row.superseded_at > as_of
+    return RECORD_CURRENT if later and row.record_status == RECORD_SUPERSEDED else row.record_status
+
+
 def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
+    as_of = reading_as_of(session)
     row_ids = [row.row_id for row in rows if row.row_id is not None]
     cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
     missions = entities.missions_by_slug(
@@ -141,7 +152,8 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
             ),
             citations=cited.get(row.row_id or 0, []),
             caveats=fact_caveats(row),
-            record_status=row.record_status,
+            rank=row.rank,
+            record_status=status_at(row, as_of),
             recorded_at=row.recorded_at,
         )
         for row in rows

@@ -1,7 +1,7 @@
 """Response models: the shapes the API serves. Table models stay in app.models."""
 
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
@@ -146,6 +146,11 @@ class FactOut(Out):
     )
     match: SearchMatch | None = Field(
         default=None, description="With `q`: where the search matched this fact; else null."
+    )
+    rank: str = Field(
+        default="normal",
+        description="preferred, normal or deprecated (as in Wikidata): where sources disagree "
+        "on a figure, `preferred` marks the value to show.",
     )
     record_status: str = Field(description="current, superseded or retracted.")
     recorded_at: datetime = Field(description="When this version was recorded (UTC).")
@@ -342,3 +347,74 @@ class Attribution(BaseModel):
     source: CitationSource = Field(description="The source of the first quote.")
     permalink: str = Field(description="Permanent URL of the fact in this API.")
     caveats: list[CaveatOut] = Field(description="What the attribution must not leave out.")
+
+
+class FactVersionOut(BaseModel):
+    """One version of a fact, with who recorded it, when and why."""
+
+    version: int = Field(description="1 for the first; each correction adds one.")
+    record_status: str = Field(description="current, superseded or retracted.")
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+    superseded_at: datetime | None = Field(
+        description="When the next version replaced it; null for the latest."
+    )
+    recorded_by: str = Field(description="The name of the token that wrote it, or `seed`.")
+    reason: str | None = Field(description="Why this version was recorded.")
+    origin: str = Field(description="`seed` (the curated seed files) or `api` (the write API).")
+    record: FactOut = Field(description="The fact as this version states it.")
+
+
+class FactHistory(BaseModel):
+    id: str = Field(description="The fact's permanent id.")
+    versions: list[FactVersionOut] = Field(description="Every version, oldest first.")
+
+
+class ChangeOut(BaseModel):
+    """One entry of the change feed."""
+
+    id: int = Field(description="The change's number; later changes have larger numbers.")
+    recorded_at: datetime = Field(description="When the change was committed (UTC).")
+    recorded_by: str = Field(description="The name of the token that made it, or `seed`.")
+    action: Literal["created", "corrected", "retracted"] = Field(description="What happened.")
+    record_type: Literal["fact", "source"] = Field(description="What sort of record changed.")
+    record_id: str = Field(description="The id of the fact or source changed.")
+    version: int | None = Field(description="The fact version the change recorded.")
+    reason: str | None = Field(description="Why, as the editor wrote it.")
+    href: str = Field(description="The record as it now stands.")
+    version_href: str = Field(
+        description="The record exactly as this change left it (an `as_of` link)."
+    )
+
+
+class ChangeList(Page[ChangeOut]):
+    pass
+
+
+class SeriesValue(BaseModel):
+    preferred: bool = Field(description="True for the value to show at this date.")
+    fact: FactOut = Field(description="The figure, with its citations.")
+
+
+class SeriesPoint(BaseModel):
+    """Every figure for one date: more than one when sources disagree."""
+
+    date: str | None = Field(description="The figures' date (ISO 8601 at its precision).")
+    disagree: bool = Field(description="True when the figures for this date differ.")
+    preferred_by: Literal["only_value", "rank", "latest_record"] = Field(
+        description="Why the preferred value was chosen: the only one; its rank (`preferred` "
+        "over `normal` over `deprecated`); or, ranks being equal, the latest recorded."
+    )
+    values: list[SeriesValue] = Field(description="Every figure for this date.")
+
+
+class Series(BaseModel):
+    kind: str = Field(description="The figure, e.g. personnel.deployed.")
+    unit: str | None = Field(description="The unit of its values.")
+    points: list[SeriesPoint] = Field(description="One point per date, oldest first.")
+
+
+class PersonnelSeries(BaseModel):
+    """A mission's personnel figures over time, one series per kind."""
+
+    mission: str = Field(description="The mission's slug.")
+    series: list[Series] = Field(description="One series per personnel kind.")

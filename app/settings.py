@@ -39,6 +39,30 @@ class Settings(BaseSettings):
         "it; change it to make cursors other deployments issued unusable.",
     )
 
+    read_only: bool = Field(
+        default=False,
+        description="Serve reads only (a public replica): write routes answer 405 and the "
+        "database is opened read-only.",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted, in bytes; larger ones get a 413.",
+    )
+
+    write_rate_per_token: int = Field(
+        default=120,
+        ge=0,
+        description="Write attempts a minute allowed for each token (0: no limit); more get "
+        "429 with Retry-After. Counted by each worker process.",
+    )
+    write_rate_per_address: int = Field(
+        default=240,
+        ge=0,
+        description="Write attempts a minute allowed from each client address, with or "
+        "without a valid token (0: no limit).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _use_psycopg3(cls, url: str) -> str:

@@ -19,7 +19,9 @@ _DATE_FORMATS = {4: DatePrecision.year, 7: DatePrecision.month, 10: DatePrecisio
 _DATE_PATTERN = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-def check_iso3(code: str) -> str:
+def check_iso3(code: str | None) -> str | None:
+    if code is None:
+        return None
     country = lookup_country(code)
     if country is None:
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-3 country code")
@@ -38,7 +40,10 @@ def date_precision(value: str) -> DatePrecision:
     if not _DATE_PATTERN.match(value):
         raise ValueError(f"{value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
     year, month, day = [*value.split("-"), "01", "01"][:3]
-    date(int(year), int(month), int(day))  # rejects 2025-02-30 and month 13
+    try:
+        date(int(year), int(month), int(day))  # rejects 2025-02-30 and month 13
+    except ValueError as error:
+        raise ValueError(f"{value!r} is not a real date: {error}") from None
     return _DATE_FORMATS[len(value)]
 
 
@@ -48,12 +53,29 @@ class QuantityIn(_Strict):
     value: float | None = Field(
         default=None, description="Null when the source gives no figure (say why)."
     )
-    unit: str = Field(min_length=1, max_length=20, examples=["USD", "officers", "percent"])
-    qualifier: Qualifier | None = None
-    lower_bound: float | None = None
-    upper_bound: float | None = None
-    as_stated: str | None = Field(default=None, description="The source's own words.")
-    unknown_reason: str | None = None
+    unit: str = Field(
+        min_length=1,
+        max_length=20,
+        description="What is counted or the currency.",
+        examples=["USD", "officers", "percent"],
+    )
+    qualifier: Qualifier | None = Field(
+        default=None,
+        description="How the source qualifies the number: exact, approximate, estimate, "
+        "at_least ('over 6,000'), at_most. Required with a value.",
+    )
+    lower_bound: float | None = Field(
+        default=None, description="Filled from the qualifier (exact, at_least); checked if given."
+    )
+    upper_bound: float | None = Field(
+        default=None, description="Filled from the qualifier (exact, at_most); checked if given."
+    )
+    as_stated: str | None = Field(
+        default=None, description="The source's own words; must lie inside a quote."
+    )
+    unknown_reason: str | None = Field(
+        default=None, description="Why there is no value: required when `value` is null."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -84,16 +106,29 @@ class QuantityIn(_Strict):
 class DateIn(_Strict):
     """A date at its precision, and how it was read from the text."""
 
-    value: str | None = Field(default=None, examples=["2025", "2025-10", "2025-02-25"])
+    value: str | None = Field(
+        default=None,
+        description="ISO 8601 at its precision: year, month or day.",
+        examples=["2025", "2025-10", "2025-02-25"],
+    )
     precision: DatePrecision | None = Field(
         default=None, description="Implied by the value's length; checked if given."
     )
-    qualifier: DateQualifier = DateQualifier.exact
-    as_stated: str | None = Field(default=None, examples=["on Tuesday", "until October 2025"])
+    qualifier: DateQualifier = Field(
+        default=DateQualifier.exact,
+        description="exact, approximate, on_or_before, on_or_after: how the date is bounded.",
+    )
+    as_stated: str | None = Field(
+        default=None,
+        description="The source's own words for the date.",
+        examples=["on Tuesday", "until October 2025"],
+    )
     resolution: str | None = Field(
         default=None, description="How a relative expression was resolved to this date."
     )
-    unknown_reason: str | None = None
+    unknown_reason: str | None = Field(
+        default=None, description="Why there is no date: required when `value` is null."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -112,7 +147,7 @@ class DateIn(_Strict):
 class CitationIn(_Strict):
     """A verbatim quote of a source; its character span is resolved by searching the text."""
 
-    quote: str = Field(min_length=1)
+    quote: str = Field(min_length=1, description="The source's words, verbatim.")
     source: Slug | None = Field(default=None, description="Defaults to the file's source.")
     occurrence: int | None = Field(
         default=None, ge=1, description="Which occurrence, when the quote appears more than once."
@@ -127,7 +162,9 @@ def _citations(value: Any) -> Any:
 
 
 class Cited(_Strict):
-    cite: list[CitationIn] = Field(min_length=1)
+    cite: list[CitationIn] = Field(
+        min_length=1, description="The quotes that state it: at least one."
+    )
 
     _shorthand = field_validator("cite", mode="before")(_citations)
 
@@ -138,32 +175,47 @@ class DerivationIn(_Strict):
     operation: Literal["difference", "percent_of"] = Field(
         description="difference: a - b; percent_of: a / b * 100, for inputs [a, b]."
     )
-    inputs: list[Slug] = Field(min_length=2, max_length=2)
-    unit: str = Field(min_length=1, max_length=20)
+    inputs: list[Slug] = Field(
+        min_length=2, max_length=2, description="The ids of the two input facts [a, b]."
+    )
+    unit: str = Field(min_length=1, max_length=20, description="The unit of the result.")
 
 
 class FactIn(Cited):
-    id: Slug
-    kind: str
-    summary: str = Field(min_length=1)
-    mission: Slug | None = None
-    country: Iso3 | None = None
-    actor: Slug | None = None
-    role: str | None = None
-    stance: str | None = None
-    tense: str | None = None
-    status: str | None = None
-    topic: str | None = None
-    place: str | None = None
-    cause: str | None = None
-    attributed_to: str | None = None
+    id: Slug = Field(description="The permanent id: lowercase words joined by hyphens.")
+    kind: str = Field(description="What sort of fact; see docs/data-model.md for each kind.")
+    summary: str = Field(min_length=1, description="One editorial sentence saying the fact.")
+    mission: Slug | None = Field(default=None, description="The mission it concerns.")
+    country: Iso3 | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
+    actor: Slug | None = Field(default=None, description="The person, body or group.")
+    role: str | None = Field(default=None, max_length=40, description="A country's role.")
+    stance: str | None = Field(default=None, max_length=40, description="A position's stance.")
+    tense: str | None = Field(
+        default=None, max_length=40, description="When a position was held, e.g. previously."
+    )
+    status: str | None = Field(
+        default=None, max_length=40, description="A proposal's status, e.g. proposed."
+    )
+    topic: str | None = Field(default=None, description="What a statement is about.")
+    place: str | None = Field(default=None, description="Where, as the source names it.")
+    cause: str | None = Field(default=None, description="Why, as the source says.")
+    attributed_to: str | None = Field(
+        default=None, description="Whom the source credits, e.g. 'UN reports'."
+    )
     list_complete: bool | None = Field(
         default=None, description="False where the source marks its list as partial."
     )
-    list_note: str | None = None
-    quantity: QuantityIn | None = None
-    date: DateIn | None = None
-    derived: DerivationIn | None = None
+    list_note: str | None = Field(default=None, description="What the source says of its list.")
+    quantity: QuantityIn | None = Field(default=None, description="The number, if any.")
+    date: DateIn | None = Field(default=None, description="The date it refers to, if any.")
+    derived: DerivationIn | None = Field(
+        default=None, description="For a computed value: how; the value is never sent."
+    )
+    rank: Literal["preferred", "normal", "deprecated"] = Field(
+        default="normal",
+        description="As in Wikidata: where sources disagree on a figure, `preferred` marks "
+        "the value to show; `deprecated` one kept only for the record.",
+    )
 
     _iso3 = field_validator("country")(check_iso3)
 
@@ -219,18 +271,22 @@ class ActorIn(Cited):
     _iso3 = field_validator("country")(check_iso3)
 
 
-class SourceIn(_Strict):
-    id: Slug
-    file: str = Field(description="The text file, beside sources.yaml, byte for byte.")
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Pins the file's bytes.")
-    url: str
-    publisher: str
-    title: str | None = None
-    title_derived: bool = False
-    title_derivation: str | None = None
-    language: str
-    published: DateIn
-    notes: str | None = None
+class SourceMeta(_Strict):
+    """What is known about a source document, apart from its text."""
+
+    id: Slug = Field(description="The source's permanent id.")
+    url: str = Field(min_length=1, max_length=2000, description="Where it was published.")
+    publisher: str = Field(min_length=1, max_length=300, description="Who published it.")
+    title: str | None = Field(default=None, max_length=1000, description="Its title.")
+    title_derived: bool = Field(
+        default=False, description="True when the title is not the document's own."
+    )
+    title_derivation: str | None = Field(default=None, description="How a derived title was found.")
+    language: str = Field(
+        min_length=2, max_length=12, description="BCP 47 language tag.", examples=["en"]
+    )
+    published: DateIn = Field(description="The publication date, at its precision.")
+    notes: str | None = Field(default=None, description="What else is known about it.")
     not_citable: list[str] = Field(
         default_factory=list,
         description="Text that is page furniture, not the document: no citation may touch it.",
@@ -243,8 +299,54 @@ class SourceIn(_Strict):
         return self
 
 
+class SourceIn(SourceMeta):
+    """A source of the seed files: its text is a file beside sources.yaml."""
+
+    file: str = Field(description="The text file, beside sources.yaml, byte for byte.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="Pins the file's bytes.")
+
+
+class SourceUpload(SourceMeta):
+    """A source sent to the write API: its text travels in the body."""
+
+    text: str = Field(min_length=1, description="The document's text, exactly as published.")
+    sha256: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="Optional: the SHA-256 of the text's UTF-8 bytes, checked if given.",
+    )
+
+    @model_validator(mode="after")
+    def _furniture_in_text(self) -> Self:
+        for furniture in self.not_citable:
+            if furniture not in self.text:
+                raise ValueError(f"not_citable text {furniture!r} is not in the text")
+        return self
+
+
 class SourcesFile(_Strict):
     sources: list[SourceIn] = Field(min_length=1)
+
+
+ReasonText = Annotated[
+    str,
+    Field(
+        min_length=3,
+        max_length=1000,
+        description="Why: shown in the record's history and in the change feed.",
+        examples=["The letter gives 110.8 million, not 110.3 million"],
+    ),
+]
+
+
+class Reason(_Strict):
+    reason: ReasonText
+
+
+class FactCorrection(FactIn):
+    """A whole new version of a fact (PUT): every field, plus why it changed."""
+
+    reason: ReasonText
 
 
 class FactsFile(_Strict):

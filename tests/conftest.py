@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,9 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.seeding.writer import load_seed
 from app.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from tests.editing import Editor
 
 SEED_DIR = PROJECT_ROOT / "seed"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -88,6 +92,14 @@ def client(seeded_url: str) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
     app.state.engine.dispose()
+
+
+@pytest.fixture
+def editor(make_database: DatabaseFactory) -> Iterator["Editor"]:
+    """A client on a fresh seeded database, with a write token named `test-desk`."""
+    from tests.editing import editor_for
+
+    yield from editor_for(migrated_and_seeded(make_database()))
 
 
 @pytest.fixture

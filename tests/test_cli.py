@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,13 +43,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
+def serving(database_url: str, *args: str) -> Iterator[str]:
+    """A real `mission-facts serve` process on a free port; yields its base URL. Its output
+    goes to a file, so a busy server never blocks on a full pipe."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
+    output = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in the finally below)
     process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", str(port)],
+        [*COMMAND, "serve", "--port", str(port), *args],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -56,7 +60,9 @@ def serving(database_url: str) -> Iterator[str]:
     try:
         deadline = time.monotonic() + 60
         while True:
-            assert process.poll() is None, process.stdout.read() if process.stdout else ""
+            if process.poll() is not None:
+                output.seek(0)
+                raise AssertionError(output.read())
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
                     break
@@ -72,6 +78,7 @@ def serving(database_url: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        output.close()
 
 
 def _counts(database_url: str) -> tuple[int, int]:

@@ -180,7 +180,13 @@ def test_correcting_a_fact_adds_a_version_and_removing_one_retracts_it(
         gone = session.exec(
             sql_select(Fact).where(Fact.fact_id == "mss-most-immediate-response")
         ).all()
-        assert [(f.version, f.record_status) for f in gone] == [(1, "retracted")]
+        # Retraction is a last version, same content, with its reason; the first one stays.
+        gone = sorted(gone, key=lambda f: f.version)
+        assert [(f.version, f.record_status) for f in gone] == [(1, "superseded"), (2, "retracted")]
+        assert gone[1].change_reason == "Removed from the seed files"
+        assert gone[0].change_reason == "Loaded from the seed files"
+        assert gone[0].superseded_at == gone[1].recorded_at
+        assert gone[0].summary == gone[1].summary
     # And restoring the original seed brings the fact back as a new version.
     report = load_seed(engine, SEED_DIR)
     assert report.changes["fact"] == {"inserted": 1, "versioned": 1}

@@ -6,6 +6,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.models import ActorCitation, Citation, FactCitation, MissionCitation, Source
+from app.queries.moment import citation_served, reading_as_of
 
 CitationLink = type[MissionCitation] | type[ActorCitation] | type[FactCitation]
 _KEY_COLUMN = {
@@ -35,7 +36,7 @@ def linked_citations(
 def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citation]:
     query = (
         select(Citation)
-        .where(Citation.source_id == source_id)
+        .where(Citation.source_id == source_id, citation_served(reading_as_of(session)))
         .order_by(col(Citation.char_start), col(Citation.char_end))
     )
     return session.exec(query).all()

@@ -1,12 +1,14 @@
 """Missions, actors, countries and sources: the entities facts are about or cite."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
-from app.models import RECORD_CURRENT, Actor, Country, Fact, Mission, Source
+from app.models import Actor, Country, Fact, Mission, Source
 from app.pagination import SortField, Sorting
+from app.queries.moment import fact_served, reading_as_of, source_served
 from app.vocab import COUNTRY_ROLE_BY_KIND
 
 _MISSION_KEY = SortField("slug", col(Mission.slug))
@@ -76,14 +78,12 @@ def countries_by_code(session: Session, *, codes: Collection[str]) -> dict[str, 
     return {row.iso3: row for row in rows}
 
 
-def country_query(*, role: str | None = None) -> Select:
-    """Countries, or those with a current fact of one of the kinds that give `role`."""
+def country_query(*, role: str | None = None, as_of: datetime | None = None) -> Select:
+    """Countries, or those with a served fact of one of the kinds that give `role`."""
     query = select(Country)
     if role is not None:
         kinds = [kind for kind, name in COUNTRY_ROLE_BY_KIND.items() if name == role]
-        holders = select(Fact.country_iso3).where(
-            col(Fact.kind).in_(kinds), Fact.record_status == RECORD_CURRENT
-        )
+        holders = select(Fact.country_iso3).where(col(Fact.kind).in_(kinds), fact_served(as_of))
         query = query.where(col(Country.iso3).in_(holders))
     return query
 
@@ -93,7 +93,7 @@ def country_roles(session: Session, *, codes: Collection[str]) -> Sequence[tuple
     if not codes:
         return []
     facts = select(Fact.country_iso3, Fact.kind).where(
-        col(Fact.country_iso3).in_(codes), Fact.record_status == RECORD_CURRENT
+        col(Fact.country_iso3).in_(codes), fact_served(reading_as_of(session))
     )
     return session.exec(facts.distinct()).all()  # type: ignore[return-value]
 
@@ -118,8 +118,10 @@ def actors_of_country(session: Session, *, country: str) -> Sequence[Actor]:
     return session.scalars(actor_query(country=country).order_by(col(Actor.slug))).all()
 
 
-def source_query(*, publisher: str | None = None, language: str | None = None) -> Select:
-    query = select(Source)
+def source_query(
+    *, publisher: str | None = None, language: str | None = None, as_of: datetime | None = None
+) -> Select:
+    query = select(Source).where(source_served(as_of))
     if publisher is not None:
         query = query.where(Source.publisher == publisher)
     if language is not None:
@@ -135,7 +137,8 @@ def sources_by_id(session: Session, *, ids: Collection[str]) -> dict[str, Source
 
 
 def get_source(session: Session, *, source_id: str) -> Source | None:
-    return session.get(Source, source_id)
+    query = source_query(as_of=reading_as_of(session)).where(col(Source.id) == source_id)
+    return session.scalars(query).first()
 
 
 def all_missions(session: Session) -> Sequence[Mission]:
@@ -144,4 +147,5 @@ def all_missions(session: Session) -> Sequence[Mission]:
 
 
 def all_sources(session: Session) -> Sequence[Source]:
-    return session.scalars(source_query().order_by(col(Source.id))).all()
+    query = source_query(as_of=reading_as_of(session))
+    return session.scalars(query.order_by(col(Source.id))).all()

@@ -4,12 +4,13 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from app.models import RECORD_CURRENT, Fact
+from app.models import Fact
 from app.pagination import SortField, Sorting
-from app.queries.search import ENTRY_FACT, matches
+from app.queries.moment import fact_served, fact_version_at, reading_as_of
+from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.search import SearchQuery
 
 FACT_SORT_FIELDS = {
@@ -28,6 +29,7 @@ BY_DATE = Sorting(fields=FACT_SORT_FIELDS, default="date", key=FACT_KEY)
 
 def _conditions(
     *,
+    as_of: datetime | None = None,
     kinds: Collection[str] | None = None,
     missions: Collection[str] | None = None,
     country: str | None = None,
@@ -38,7 +40,7 @@ def _conditions(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> list[Any]:
-    conditions: list[Any] = [Fact.record_status == RECORD_CURRENT]
+    conditions: list[Any] = [fact_served(as_of)]
     if kinds is not None:
         conditions.append(col(Fact.kind).in_(kinds))
     if missions is not None:
@@ -68,11 +70,11 @@ def fact_query(
 ) -> tuple[Select, Sorting | None]:
     """Current versions matching the filters (see `_conditions`) and the words of `search`.
     With a search, the rows can also be sorted by `relevance` (returned as a Sorting)."""
-    query = select(Fact).where(*_conditions(**filters))
+    query = select(Fact).where(*_conditions(as_of=reading_as_of(session), **filters))
     if search is None:
         return query, None
     found = matches(session, query=search, entry_type=ENTRY_FACT).subquery("found")
-    query = query.join(found, and_(found.c.entry_id == Fact.fact_id))
+    query = query.join(found, found.c.entry_id == fact_entry_id())
     relevance = SortField("relevance", found.c.rank, kind=float)
     fields = {"relevance": relevance, **FACT_SORT_FIELDS}
     return query, Sorting(fields=fields, default="relevance", key=FACT_KEY)
@@ -87,7 +89,7 @@ def select_facts(
 ) -> Sequence[Fact]:
     """Current versions matching the filters (see `_conditions`), in a stable order: by kind
     then id, or by date then id."""
-    query = select(Fact).where(*_conditions(**filters))
+    query = select(Fact).where(*_conditions(as_of=reading_as_of(session), **filters))
     if by_date:
         query = query.order_by(col(Fact.date_value), col(Fact.fact_id))
     else:
@@ -100,7 +102,8 @@ def select_facts(
 def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, list[str]]:
     """Whether the whole list the filters select is complete, by the source's word: false if
     any member is marked partial, true only if all are marked complete; and the notes."""
-    query = select(Fact.list_complete, Fact.list_note).where(*_conditions(**filters)).distinct()
+    conditions = _conditions(as_of=reading_as_of(session), **filters)
+    query = select(Fact.list_complete, Fact.list_note).where(*conditions).distinct()
     rows = session.exec(query).all()
     flags = {complete for complete, _ in rows}
     complete = False if False in flags else (True if flags == {True} else None)
@@ -110,12 +113,16 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
 def get_fact(
     session: Session, *, fact_id: str, kinds: Collection[str] | None = None
 ) -> Fact | None:
-    query = select(Fact).where(*_conditions(kinds=kinds), Fact.fact_id == fact_id)
+    """The version of the fact readable by its id now (or at the session's `as_of`):
+    current, or retracted with its status."""
+    query = select(Fact).where(fact_version_at(reading_as_of(session)), Fact.fact_id == fact_id)
+    if kinds is not None:
+        query = query.where(col(Fact.kind).in_(kinds))
     return session.exec(query).first()
 
 
 def count_current_facts(session: Session) -> int:
-    query = select(func.count()).select_from(Fact).where(*_conditions())
+    query = select(func.count()).select_from(Fact).where(*_conditions(as_of=None))
     return session.exec(query).one()
 
 
@@ -123,5 +130,15 @@ def get_facts(session: Session, *, fact_ids: Collection[str]) -> Sequence[Fact]:
     """The current versions of these facts (any order)."""
     if not fact_ids:
         return []
-    query = select(Fact).where(*_conditions(), col(Fact.fact_id).in_(fact_ids))
+    conditions = _conditions(as_of=reading_as_of(session))
+    query = select(Fact).where(*conditions, col(Fact.fact_id).in_(fact_ids))
+    return session.exec(query).all()
+
+
+def fact_versions(session: Session, *, fact_id: str) -> Sequence[Fact]:
+    """Every version of a fact recorded by the session's moment, oldest first."""
+    query = select(Fact).where(Fact.fact_id == fact_id).order_by(col(Fact.version))
+    as_of = reading_as_of(session)
+    if as_of is not None:
+        query = query.where(col(Fact.recorded_at) <= as_of)
     return session.exec(query).all()

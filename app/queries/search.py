@@ -3,12 +3,22 @@ parsed query with SQLite's FTS5 or PostgreSQL's text search."""
 
 from collections.abc import Sequence
 
-from sqlalchemy import Double, Select, cast, column, delete, func, literal_column, table
+from sqlalchemy import (
+    Double,
+    Select,
+    String,
+    cast,
+    column,
+    delete,
+    func,
+    literal_column,
+    table,
+    union_all,
+)
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.models import (
-    RECORD_CURRENT,
     SEARCH_FTS_TABLE,
     Actor,
     Citation,
@@ -19,6 +29,7 @@ from app.models import (
     SearchEntry,
     Source,
 )
+from app.queries.moment import fact_served, reading_as_of, source_served
 from app.search import SearchQuery, Term, index_words
 
 ENTRY_FACT = "fact"
@@ -44,26 +55,40 @@ def fact_search_text(fact: Fact, quotes: Sequence[str], names: Sequence[str]) ->
     return "\n".join(part for part in parts if part)
 
 
-def rebuild_search_index(session: Session) -> None:
-    """Make the search entries exactly the current facts and the sources. The caller owns the
-    transaction, so readers see the old entries or the new ones, never a mix."""
-    session.execute(delete(SearchEntry))
+def fact_entry_id() -> ColumnElement[str]:
+    """A fact version's search entry id: its row id, as text."""
+    return cast(col(Fact.row_id), String(120))
+
+
+def _fact_entries(session: Session, rows: Sequence[Fact]) -> list[SearchEntry]:
+    row_ids = [row.row_id for row in rows if row.row_id is not None]
     quotes: dict[int, list[str]] = {}
     for row_id, quote in session.exec(
         select(FactCitation.fact_row_id, Citation.quote)
         .join(Citation, col(Citation.id) == FactCitation.citation_id)
-        .join(Fact, col(Fact.row_id) == FactCitation.fact_row_id)
-        .where(Fact.record_status == RECORD_CURRENT)
+        .where(col(FactCitation.fact_row_id).in_(row_ids))
         .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
     ):
         quotes.setdefault(row_id, []).append(quote)
+    actors = {r.actor_slug for r in rows if r.actor_slug}
+    missions = {r.mission_slug for r in rows if r.mission_slug}
+    countries = {r.country_iso3 for r in rows if r.country_iso3}
     names = {
-        **{f"actor:{a.slug}": a.name for a in session.exec(select(Actor))},
-        **{f"mission:{m.slug}": m.label for m in session.exec(select(Mission))},
-        **{f"country:{c.iso3}": c.name for c in session.exec(select(Country))},
+        **{
+            f"actor:{a.slug}": a.name
+            for a in session.exec(select(Actor).where(col(Actor.slug).in_(actors)))
+        },
+        **{
+            f"mission:{m.slug}": m.label
+            for m in session.exec(select(Mission).where(col(Mission.slug).in_(missions)))
+        },
+        **{
+            f"country:{c.iso3}": c.name
+            for c in session.exec(select(Country).where(col(Country.iso3).in_(countries)))
+        },
     }
     entries = []
-    for fact in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT)):
+    for fact in rows:
         keys = [
             f"actor:{fact.actor_slug}",
             f"mission:{fact.mission_slug}",
@@ -71,15 +96,34 @@ def rebuild_search_index(session: Session) -> None:
         ]
         about = [names[key] for key in keys if key in names]
         text = fact_search_text(fact, quotes.get(fact.row_id or 0, []), about)
+        entry_id = str(fact.row_id)
         entries.append(
-            SearchEntry(entry_type=ENTRY_FACT, entry_id=fact.fact_id, tokens=index_words(text))
+            SearchEntry(entry_type=ENTRY_FACT, entry_id=entry_id, tokens=index_words(text))
         )
-    entries += [
-        SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=index_words(source.text))
-        for source in session.exec(select(Source))
-    ]
-    session.add_all(entries)
+    return entries
+
+
+def index_fact_versions(session: Session, rows: Sequence[Fact]) -> None:
+    """Add the search entries of new fact versions (versions never change, so neither do their
+    entries). The caller owns the transaction."""
+    session.add_all(_fact_entries(session, rows))
     session.flush()
+
+
+def index_source(session: Session, source: Source) -> None:
+    session.add(
+        SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=index_words(source.text))
+    )
+    session.flush()
+
+
+def rebuild_search_index(session: Session) -> None:
+    """Make the search entries exactly every fact version and every source. The caller owns
+    the transaction, so readers see the old entries or the new ones, never a mix."""
+    session.execute(delete(SearchEntry))
+    index_fact_versions(session, session.exec(select(Fact)).all())
+    for source in session.exec(select(Source)):
+        index_source(session, source)
 
 
 def _fts5_term(term: Term) -> str:
@@ -133,3 +177,21 @@ def matches(session: Session, *, query: SearchQuery, entry_type: str | None = No
     if entry_type is not None:
         statement = statement.where(SearchEntry.entry_type == entry_type)
     return statement
+
+
+def served_matches(session: Session, *, query: SearchQuery) -> Select:
+    """(entry_type, entry_id, rank) of the facts and sources a search finds among those served
+    now, or at the session's `as_of`; a fact's entry_id is its fact id."""
+    as_of = reading_as_of(session)
+    found = matches(session, query=query).subquery("entries")
+    facts: Select = (
+        select(found.c.entry_type, col(Fact.fact_id).label("entry_id"), found.c.rank)
+        .join(Fact, fact_entry_id() == found.c.entry_id)
+        .where(found.c.entry_type == ENTRY_FACT, fact_served(as_of))
+    )
+    sources: Select = (
+        select(found.c.entry_type, col(Source.id).label("entry_id"), found.c.rank)
+        .join(Source, col(Source.id) == found.c.entry_id)
+        .where(found.c.entry_type == ENTRY_SOURCE, source_served(as_of))
+    )
+    return select(union_all(facts, sources).subquery("served"))

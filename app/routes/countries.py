@@ -16,6 +16,7 @@ from app.present import actor_ref, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import select_facts
+from app.queries.moment import reading_as_of
 from app.routes.listing import entity_list
 from app.schemas import CountryDetail, CountrySummary, Page
 from app.vocab import COUNTRY_ROLE_BY_KIND
@@ -77,7 +78,7 @@ def list_countries(
         session,
         page,
         output,
-        query=entities.country_query(role=role),
+        query=entities.country_query(role=role, as_of=reading_as_of(session)),
         sorting=entities.COUNTRY_SORTING,
         sort=sort,
         present=present_countries,

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
+from sqlmodel import Session
 
 from app.caveats import source_caveats
 from app.db import SessionDep
@@ -13,7 +14,8 @@ from app.pagination import PageDep
 from app.present import present_facts, published_date
 from app.problems import invalid, problem_responses
 from app.queries import entities
-from app.queries.facts import BY_KIND, get_fact
+from app.queries.facts import BY_KIND, fact_versions, get_fact
+from app.queries.moment import reading_as_of
 from app.routes.common import (
     SLUG_PATTERN,
     ActorQuery,
@@ -24,7 +26,14 @@ from app.routes.common import (
     check_range,
 )
 from app.routes.listing import fact_list
-from app.schemas import Attribution, CitationSource, FactList, FactOut
+from app.schemas import (
+    Attribution,
+    CitationSource,
+    FactHistory,
+    FactList,
+    FactOut,
+    FactVersionOut,
+)
 from app.search import QuerySyntaxError, SearchQuery, parse_query
 from app.vocab import FACT_KINDS, Qualifier
 from app.web.wording import date_in_words
@@ -126,7 +135,7 @@ def list_facts(
     )
 
 
-def _current(session: SessionDep, fact_id: str) -> FactOut:
+def _current(session: Session, fact_id: str) -> FactOut:
     row = get_fact(session, fact_id=fact_id)
     if row is None:
         raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
@@ -139,11 +148,15 @@ def _current(session: SessionDep, fact_id: str) -> FactOut:
     response_model=FactOut,
     responses=problem_responses(404, 422),
 )
-def get_one_fact(fact_id: FactIdPath, request: Request, session: SessionDep) -> FactOut:
-    """The current version of the fact. Ids never change, so `/facts/{id}` is a permanent
-    link."""
+def get_one_fact(
+    fact_id: FactIdPath, request: Request, response: Response, session: SessionDep
+) -> FactOut:
+    """The current version of the fact, or its retraction (`record_status: retracted`, with
+    the reason in its history). Ids never change, so `/facts/{id}` is a permanent link. The
+    `ETag` is the record's version: send it back as `If-Match` when correcting the fact."""
     fact = _current(session, fact_id)
     request.state.last_modified = fact.recorded_at
+    response.headers["ETag"] = f'"v{fact.version}"'
     return fact
 
 
@@ -209,4 +222,42 @@ def cite_fact(
         ),
         permalink=permalink,
         caveats=[*fact.caveats, *source_caveats(source)],
+    )
+
+
+@router.get(
+    "/{fact_id}/history",
+    summary="Every version of a fact: who, when and why",
+    response_model=FactHistory,
+    responses=problem_responses(404, 422),
+)
+def fact_history(fact_id: FactIdPath, session: SessionDep) -> FactHistory:
+    """All versions, oldest first: each with its status (current, superseded, retracted),
+    when it was recorded and superseded, the name of the token that wrote it (or `seed`),
+    the reason given, and the fact as that version states it. With `as_of`, the history as
+    it stood then."""
+    rows = fact_versions(session, fact_id=fact_id)
+    if not rows:
+        raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
+    records = present_facts(session, rows)
+    as_of = reading_as_of(session)
+    return FactHistory(
+        id=fact_id,
+        versions=[
+            FactVersionOut(
+                version=row.version,
+                record_status=record.record_status,
+                recorded_at=row.recorded_at,
+                superseded_at=(
+                    row.superseded_at
+                    if as_of is None or (row.superseded_at and row.superseded_at <= as_of)
+                    else None
+                ),
+                recorded_by=row.recorded_by,
+                reason=row.change_reason,
+                origin=row.origin,
+                record=record,
+            )
+            for row, record in zip(rows, records, strict=True)
+        ],
     )

@@ -3,12 +3,14 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
+from sqlmodel import Session
 
 from app.caveats import merged
 from app.csv_columns import MISSION_COLUMNS, fact_columns
 from app.db import SessionDep
 from app.formats import FormatDep, csv_openapi, csv_response
 from app.pagination import PageDep
+from app.preference import preferred, preferred_by
 from app.present import mission_ref, present_facts, present_missions
 from app.problems import problem_responses
 from app.queries import entities
@@ -23,11 +25,16 @@ from app.routes.listing import csv_filename, entity_list, fact_list
 from app.schemas import (
     DonorList,
     FactList,
+    FactOut,
     Funding,
     KeyFigures,
     MissionDetail,
     MissionSummary,
     Page,
+    PersonnelSeries,
+    Series,
+    SeriesPoint,
+    SeriesValue,
 )
 from app.vocab import CONTRIBUTOR_KINDS, FACT_KINDS, NEED_KINDS, PERSONNEL_KINDS, TIMELINE_KINDS
 
@@ -117,8 +124,11 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
     summary = present_missions(session, [mission])[0]
     rows = select_facts(session, missions=[slug], kinds=[*KEY_FIGURES.values(), *NOTE_KINDS])
     facts = present_facts(session, rows)
-    by_kind = {fact.kind: fact for fact in facts}
-    figures = {name: by_kind.get(kind) for name, kind in KEY_FIGURES.items()}
+    # Where sources disagree, the preferred figure (by rank, then date, then record) is shown.
+    figures = {
+        name: preferred([fact for fact in facts if fact.kind == kind])
+        for name, kind in KEY_FIGURES.items()
+    }
     unknown = {
         name: "The sources hold no such figure for this mission."
         for name, fact in figures.items()
@@ -240,8 +250,8 @@ def list_contributors(
 
 @router.get(
     "/{slug}/personnel",
-    summary="Planned and deployed personnel",
-    response_model=FactList,
+    summary="Planned and deployed personnel, as a list or as time series",
+    response_model=FactList | PersonnelSeries,
     responses=LIST_RESPONSES,
 )
 def list_personnel(
@@ -251,12 +261,51 @@ def list_personnel(
     page: PageDep,
     output: FormatDep,
     sort: FactSortByKind = None,
-) -> FactList | Response:
-    """Personnel figures: planned, deployed (with its as-of date) and the derived share."""
+    series: Annotated[
+        bool,
+        Query(
+            description="`true`: the figures over time instead, one series per kind, one "
+            "point per date; where sources disagree on a date, every value is shown and the "
+            "preferred one is marked."
+        ),
+    ] = False,
+) -> FactList | PersonnelSeries | Response:
+    """Personnel figures: planned, deployed (with its as-of date) and the derived share. With
+    `series=true`, the same figures as time series (JSON only; the list's paging does not
+    apply)."""
     require_mission(session, slug)
+    if series:
+        return _personnel_series(session, slug)
     return fact_list(
         request, session, page, output, sort=sort, missions=[slug], kinds=PERSONNEL_KINDS
     )
+
+
+def _personnel_series(session: Session, slug: str) -> PersonnelSeries:
+    rows = select_facts(session, by_date=True, missions=[slug], kinds=PERSONNEL_KINDS)
+    by_kind: dict[str, dict[str | None, list[FactOut]]] = {}
+    for fact in present_facts(session, rows):
+        date = fact.date.value if fact.date else None
+        by_kind.setdefault(fact.kind, {}).setdefault(date, []).append(fact)
+    series = []
+    for kind in PERSONNEL_KINDS:
+        points = []
+        for date, facts in by_kind.get(kind, {}).items():
+            chosen = preferred(facts)
+            values = {fact.quantity.value if fact.quantity else None for fact in facts}
+            points.append(
+                SeriesPoint(
+                    date=date,
+                    disagree=len(values) > 1,
+                    preferred_by=preferred_by(facts),  # type: ignore[arg-type]
+                    values=[SeriesValue(preferred=fact is chosen, fact=fact) for fact in facts],
+                )
+            )
+        if points:
+            units = {v.fact.quantity.unit for p in points for v in p.values if v.fact.quantity}
+            unit = units.pop() if len(units) == 1 else None
+            series.append(Series(kind=kind, unit=unit, points=points))
+    return PersonnelSeries(mission=slug, series=series)
 
 
 @router.get(

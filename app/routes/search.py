@@ -14,7 +14,7 @@ from app.present import fact_match, present_facts
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.facts import get_facts
-from app.queries.search import ENTRY_FACT, matches
+from app.queries.search import ENTRY_FACT, served_matches
 from app.routes.facts import parsed_search
 from app.routes.listing import csv_filename, csv_or_page, note_page
 from app.schemas import SearchHit, SearchMatch, SearchResults
@@ -96,7 +96,7 @@ def search(
     PostgreSQL: ts_rank_cd), each with a short snippet where the words are marked."""
     query = parsed_search(q)
     assert query is not None
-    found = matches(session, query=query).subquery("found")
+    found = served_matches(session, query=query).subquery("found")
     rank = SortField("relevance", found.c.rank, kind=float)
     entry_type = SortField("type", found.c.entry_type)
     entry_id = SortField("id", found.c.entry_id)

@@ -6,8 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session
 
+from app.auth import WriterDep
 from app.csv_columns import SOURCE_COLUMNS
-from app.db import SessionDep
+from app.db import SessionDep, WriteSessionDep
+from app.editing.sources import create_source
+from app.editing.transaction import write_transaction
 from app.formats import FormatDep, csv_openapi
 from app.models import Source
 from app.pagination import PageDep
@@ -15,9 +18,11 @@ from app.present import citation_out, source_summary
 from app.problems import problem_responses
 from app.queries import entities
 from app.queries.citations import citations_of_source
+from app.queries.moment import reading_as_of
 from app.routes.common import SLUG_PATTERN
 from app.routes.listing import entity_list
 from app.schemas import Page, SourceDetail, SourceSummary
+from app.spec import SourceUpload
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -49,7 +54,9 @@ def list_sources(
         session,
         page,
         output,
-        query=entities.source_query(publisher=publisher, language=language),
+        query=entities.source_query(
+            publisher=publisher, language=language, as_of=reading_as_of(session)
+        ),
         sorting=entities.SOURCE_SORTING,
         sort=sort,
         present=_summaries,
@@ -84,10 +91,42 @@ def get_source(
     source = entities.get_source(session, source_id=source_id)
     if source is None:
         raise HTTPException(404, f"No source with id {source_id!r}. See GET /sources.")
-    citations = citations_of_source(session, source_id=source_id)
+    return _detail(session, source)
+
+
+def _detail(session: Session, source: Source) -> SourceDetail:
+    citations = citations_of_source(session, source_id=source.id)
     return SourceDetail(
         **source_summary(source).model_dump(),
         text=source.text,
         notes=source.notes,
         citations=[citation_out(c, source.url) for c in citations],
     )
+
+
+@router.post(
+    "",
+    summary="Add a source document (needs a write token)",
+    status_code=201,
+    response_model=SourceDetail,
+    responses={
+        200: {
+            "model": SourceDetail,
+            "description": "The same text is stored already: that source.",
+        },
+        **problem_responses(401, 403, 405, 409, 413, 422, 429),
+    },
+)
+def add_source(
+    upload: SourceUpload, token: WriterDep, session: WriteSessionDep, response: Response
+) -> SourceDetail:
+    """Store a document's text and what is known about it, so facts can cite it. The text is
+    kept exactly as sent. The same text sent again (under any id) is not stored twice: the
+    answer is 200 with the source already stored, where a new one gets 201. Either way
+    `Location` is the source's URL."""
+    with write_transaction(session) as now:
+        source, created = create_source(session, upload, at=now, by=token.name)
+    if not created:
+        response.status_code = 200
+    response.headers["Location"] = f"/sources/{source.id}"
+    return _detail(session, source)

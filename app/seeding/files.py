@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from app.derivation import derive
+from app.quotes import Span, locate_quote, words_outside_quotes
 from app.spec import CitationIn, FactIn, FactsFile, MissionIn, SourceIn, SourcesFile
 
 M = TypeVar("M", bound=BaseModel)
@@ -25,14 +27,6 @@ class SeedError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the seed:\n" + "\n".join(problems))
         self.problems = problems
-
-
-@dataclass(frozen=True)
-class Span:
-    source_id: str
-    start: int
-    end: int
-    quote: str
 
 
 @dataclass(frozen=True)
@@ -150,31 +144,13 @@ def find_span(sources: dict[str, LoadedSource], citation: CitationIn, default_so
     source = sources.get(source_id)
     if source is None:
         raise ValueError(f"unknown source {source_id!r}")
-    text, quote = source.text, citation.quote
-    starts: list[int] = []
-    at = text.find(quote)
-    while at != -1:
-        starts.append(at)
-        at = text.find(quote, at + 1)
-    if not starts:
-        raise ValueError(f"quote not found in source {source_id!r}: {quote!r}")
-    if citation.occurrence is None and len(starts) > 1:
-        raise ValueError(
-            f"quote occurs {len(starts)} times in source {source_id!r}; "
-            f"say which with occurrence: {quote!r}"
-        )
-    index = (citation.occurrence or 1) - 1
-    if index >= len(starts):
-        raise ValueError(
-            f"occurrence {citation.occurrence} asked, but the quote occurs {len(starts)} "
-            f"time(s): {quote!r}"
-        )
-    start, end = starts[index], starts[index] + len(quote)
-    for furniture in source.spec.not_citable:
-        f_start = text.find(furniture)
-        if start < f_start + len(furniture) and f_start < end:
-            raise ValueError(f"quote touches page furniture that is not citable: {quote!r}")
-    return Span(source_id, start, end, quote)
+    return locate_quote(
+        source_id=source_id,
+        text=source.text,
+        quote=citation.quote,
+        occurrence=citation.occurrence,
+        not_citable=source.spec.not_citable,
+    )
 
 
 def _resolve_all(
@@ -190,13 +166,9 @@ def _resolve_all(
 
 
 def _check_as_stated(fact: FactIn, spans: list[Span], problems: list[str]) -> None:
-    """The source's own words must be in what the fact quotes, or they are not its words."""
-    for part in (fact.quantity, fact.date):
-        words = part.as_stated if part is not None else None
-        if words and spans and not any(words in span.quote for span in spans):
-            problems.append(
-                f"{FACTS_FILE}: fact {fact.id!r}: as_stated {words!r} is not in its quotes"
-            )
+    stated = [part.as_stated if part else None for part in (fact.quantity, fact.date)]
+    for words in words_outside_quotes(stated, spans):
+        problems.append(f"{FACTS_FILE}: fact {fact.id!r}: as_stated {words!r} is not in its quotes")
 
 
 def _check_references(seed: Seed, problems: list[str]) -> None:
@@ -266,19 +238,11 @@ def _derive(seed: Seed, problems: list[str]) -> None:
         if missing:
             return f"unknown inputs {missing}"
         figures = [figure(by_id[i], (*trail, fact.spec.id)) for i in derivation.inputs]
-        if any(f is None for f in figures) or len({f[1] for f in figures if f}) != 1:
-            return "inputs need known values in one unit"
-        (a, _, qa), (b, _, qb) = figures  # type: ignore[misc]
-        if {qa, qb} != {"exact"}:
-            return "inputs must be exact; bounds would need interval arithmetic"
-        left, right = derivation.inputs
-        if derivation.operation == "difference":
-            fact.value, fact.formula = a - b, f"{left} - {right}"
-        elif b == 0:
-            return "division by zero"
-        else:
-            fact.value, fact.formula = a / b * 100, f"{left} / {right} * 100"
-        fact.value, fact.qualifier = round(fact.value, 10), "exact"
+        try:
+            fact.value, fact.formula = derive(derivation, figures)
+        except ValueError as error:
+            return str(error)
+        fact.qualifier = "exact"
         return None
 
     for fact in seed.facts:

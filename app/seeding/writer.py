@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +9,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.countries import lookup_country
+from app.editing.versions import add_version, fact_content, log_change, retract, same_content
 from app.models import (
     RECORD_CURRENT,
-    RECORD_RETRACTED,
-    RECORD_SUPERSEDED,
     Actor,
     ActorCitation,
     Citation,
@@ -27,7 +25,8 @@ from app.models import (
 )
 from app.queries.search import rebuild_search_index
 from app.queries.state import bump_data_version
-from app.seeding.files import ResolvedFact, Seed, Span, read_seed
+from app.quotes import Span
+from app.seeding.files import Seed, read_seed
 
 SEED_ORIGIN = "seed"
 SEED_AUTHOR = "seed"
@@ -56,8 +55,9 @@ class SeedReport:
         )
 
 
-def _upsert(session: Session, row: SQLModel, report: SeedReport) -> None:
-    """Insert a row, or update the stored one field by field; counts only real changes."""
+def _upsert(session: Session, row: SQLModel, report: SeedReport) -> bool:
+    """Insert a row, or update the stored one field by field; counts only real changes.
+    True when the row was inserted."""
     model = type(row)
     table = model.__table__  # type: ignore[attr-defined]
     (key_column,) = table.primary_key.columns  # every upserted entity has a one-column key
@@ -65,7 +65,7 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport) -> None:
     if stored is None:
         session.add(row)
         report.count(table.name, "inserted")
-        return
+        return True
     changed = False
     for name in row.model_fields_set - {"recorded_at"}:
         if getattr(stored, name) != getattr(row, name):
@@ -73,6 +73,7 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport) -> None:
             changed = True
     if changed:
         report.count(table.name, "updated")
+    return False
 
 
 SpanKey = tuple[str, int, int]
@@ -143,94 +144,14 @@ def _write_cited(
     _link_citations(session, link, key, _citation_ids(session, known, spans, report), report)
 
 
-# The columns a fact version is compared on: everything but its bookkeeping.
-_BOOKKEEPING = {
-    "row_id",
-    "fact_id",
-    "version",
-    "record_status",
-    "recorded_at",
-    "superseded_at",
-    "recorded_by",
-    "change_reason",
-    "origin",
-}
-CONTENT_COLUMNS = [name for name in Fact.model_fields if name not in _BOOKKEEPING]
-
-
-def fact_content(resolved: ResolvedFact) -> dict[str, Any]:
-    """The column values a fact version takes from its input model."""
-    spec = resolved.spec
-    quantity, when, derivation = spec.quantity, spec.date, spec.derived
-    content: dict[str, Any] = {
-        "kind": spec.kind,
-        "mission_slug": spec.mission,
-        "country_iso3": spec.country,
-        "actor_slug": spec.actor,
-        "summary": spec.summary,
-        "role": spec.role,
-        "stance": spec.stance,
-        "tense": spec.tense,
-        "status": spec.status,
-        "topic": spec.topic,
-        "place": spec.place,
-        "cause": spec.cause,
-        "attributed_to": spec.attributed_to,
-        "list_complete": spec.list_complete,
-        "list_note": spec.list_note,
-        "value": quantity.value if quantity else resolved.value,
-        "unit": quantity.unit if quantity else (derivation.unit if derivation else None),
-        "qualifier": quantity.qualifier if quantity else resolved.qualifier,
-        "lower_bound": quantity.lower_bound if quantity else resolved.value,
-        "upper_bound": quantity.upper_bound if quantity else resolved.value,
-        "quantity_as_stated": quantity.as_stated if quantity else None,
-        "value_unknown_reason": quantity.unknown_reason if quantity else None,
-        "date_value": when.value if when else None,
-        "date_precision": when.precision if when else None,
-        "date_qualifier": when.qualifier if when else None,
-        "date_as_stated": when.as_stated if when else None,
-        "date_resolution": when.resolution if when else None,
-        "derived": derivation is not None,
-        "formula": resolved.formula,
-        "derived_from": list(derivation.inputs) if derivation else None,
-    }
-    assert set(content) == set(CONTENT_COLUMNS), set(content) ^ set(CONTENT_COLUMNS)
-    # Enum members compare equal to their values, but are stored as plain strings.
-    return {k: (v.value if isinstance(v, StrEnum) else v) for k, v in content.items()}
-
-
-def _add_version(
-    session: Session,
-    fact_id: str,
-    version: int,
-    content: dict[str, Any],
-    citation_ids: list[int],
-    reason: str,
-) -> None:
-    row = Fact(
-        fact_id=fact_id,
-        version=version,
-        recorded_by=SEED_AUTHOR,
-        origin=SEED_ORIGIN,
-        change_reason=reason,
-        **content,
-    )
-    session.add(row)
-    session.flush()
-    assert row.row_id is not None
-    for position, citation_id in enumerate(citation_ids):
-        session.add(
-            FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position)
-        )
-
-
 def _write_facts(
     session: Session, seed: Seed, known: dict[SpanKey, int], report: SeedReport
 ) -> None:
     now = utcnow()
-    current = {
+    # The latest version of every fact: current, or retracted (and then re-added if seeded).
+    latest = {
         row.fact_id: row
-        for row in session.exec(select(Fact).where(Fact.record_status == RECORD_CURRENT))
+        for row in session.exec(select(Fact).where(col(Fact.superseded_at).is_(None)))
     }
     current_links: dict[int, list[int]] = {}
     for link in session.exec(
@@ -240,34 +161,52 @@ def _write_facts(
         .order_by(col(FactCitation.fact_row_id), col(FactCitation.position))
     ):
         current_links.setdefault(link.fact_row_id, []).append(link.citation_id)
-    latest_version = dict(
-        session.exec(select(Fact.fact_id, Fact.version).order_by(col(Fact.version))).all()
-    )
+    seeded: set[str] = set()
     for resolved in seed.facts:
         fact_id = resolved.spec.id
-        content = fact_content(resolved)
+        seeded.add(fact_id)
+        content = fact_content(
+            resolved.spec,
+            value=resolved.value,
+            qualifier=resolved.qualifier,
+            formula=resolved.formula,
+        )
         citation_ids = _citation_ids(session, known, resolved.spans, report)
-        stored = current.pop(fact_id, None)
-        if stored is not None:
+        stored = latest.get(fact_id)
+        if stored is not None and stored.record_status == RECORD_CURRENT:
             assert stored.row_id is not None
-            same = all(getattr(stored, name) == content[name] for name in CONTENT_COLUMNS)
-            if same and current_links.get(stored.row_id) == citation_ids:
+            unchanged = same_content(stored, content)
+            if unchanged and current_links.get(stored.row_id) == citation_ids:
                 continue
-            stored.record_status, stored.superseded_at = RECORD_SUPERSEDED, now
-            session.add(stored)
-            session.flush()  # the partial unique index allows one current version at a time
             reason, what = "Corrected in the seed files", "versioned"
         else:
             reason, what = "Loaded from the seed files", "inserted"
-        version = latest_version.get(fact_id, 0) + 1
-        _add_version(session, fact_id, version, content, citation_ids, reason)
+        add_version(
+            session,
+            fact_id=fact_id,
+            content=content,
+            citation_ids=citation_ids,
+            reason=reason,
+            at=now,
+            by=SEED_AUTHOR,
+            origin=SEED_ORIGIN,
+            previous=stored,
+        )
         report.count("fact", what)
     # Seed facts no longer in the seed are retracted, never deleted; other origins are untouched.
-    for stored in current.values():
-        if stored.origin == SEED_ORIGIN:
-            stored.record_status, stored.superseded_at = RECORD_RETRACTED, now
-            stored.change_reason = "Removed from the seed files"
-            session.add(stored)
+    for stored in latest.values():
+        gone = stored.fact_id not in seeded and stored.record_status == RECORD_CURRENT
+        if gone and stored.origin == SEED_ORIGIN:
+            assert stored.row_id is not None
+            retract(
+                session,
+                current=stored,
+                citation_ids=current_links.get(stored.row_id, []),
+                reason="Removed from the seed files",
+                at=now,
+                by=SEED_AUTHOR,
+                origin=SEED_ORIGIN,
+            )
             report.count("fact", "retracted")
 
 
@@ -297,8 +236,20 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             sha256=loaded.sha256,
             text=loaded.text,
             notes=spec.notes,
+            not_citable=list(spec.not_citable),
+            recorded_by=SEED_AUTHOR,
+            origin=SEED_ORIGIN,
         )
-        _upsert(session, source, report)
+        if _upsert(session, source, report):
+            log_change(
+                session,
+                action="created",
+                record_type="source",
+                record_id=spec.id,
+                reason="Loaded from the seed files",
+                at=source.recorded_at,
+                by=SEED_AUTHOR,
+            )
     session.flush()
 
     known = _stored_citation_ids(session)
