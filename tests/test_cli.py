@@ -9,6 +9,8 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import IO
 
 import httpx
 import pytest
@@ -42,13 +44,23 @@ def _free_port() -> int:
         return port
 
 
-@contextmanager
-def serving(database_url: str, *args: str) -> Iterator[str]:
-    """A real `mission-facts serve` process on a free port; yields its base URL. Its output
-    goes to a file, so a busy server never blocks on a full pipe."""
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    base: str
+    output: IO[str]
+
+    def log(self) -> str:
+        self.output.seek(0)
+        return self.output.read()
+
+
+def start_server(database_url: str, *args: str) -> Server:
+    """Start a real `mission-facts serve` process on a free port and wait for its first 200.
+    Its output goes to a file, so a busy server never blocks on a full pipe."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
-    output = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed in the finally below)
+    output = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by stop_server)
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", str(port), *args],
         env=env,
@@ -56,29 +68,41 @@ def serving(database_url: str, *args: str) -> Iterator[str]:
         stderr=subprocess.STDOUT,
         text=True,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output.seek(0)
-                raise AssertionError(output.read())
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start within 60 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
+    server = Server(process, f"http://127.0.0.1:{port}", output)
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            raise AssertionError(server.log())
         try:
-            process.wait(timeout=15)
+            if httpx.get(f"{server.base}/health", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise AssertionError("the server did not start within 60 s")
+        time.sleep(0.2)
+
+
+def stop_server(server: Server) -> None:
+    if server.process.poll() is None:
+        server.process.send_signal(signal.SIGINT)
+        try:
+            server.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        output.close()
+            server.process.kill()
+            server.process.wait()
+    server.output.close()
+
+
+@contextmanager
+def serving(database_url: str, *args: str) -> Iterator[str]:
+    """A real server for the duration of the block; yields its base URL."""
+    server = start_server(database_url, *args)
+    try:
+        yield server.base
+    finally:
+        stop_server(server)
 
 
 def _counts(database_url: str) -> tuple[int, int]:
