@@ -14,6 +14,10 @@ from sqlmodel import Session, create_engine
 from app.problems import invalid
 from app.queries.moment import AS_OF
 
+# Up to as many connections as the server's worker threads (40), opened only when needed: a
+# request never waits for another to give its connection back.
+POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
+
 
 def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
     """An engine for the URL. `read_only` opens the database so that no write can succeed
@@ -25,7 +29,7 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
             given = given if isinstance(given, str) else " ".join(given)
             options = f"{given} -c default_transaction_read_only=on".strip()
             url = url.update_query_dict({"options": options})
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **POOL)
 
     if read_only and url.database and url.database != ":memory:":
         path = Path(url.database).resolve()
@@ -33,11 +37,11 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
         def connect_read_only() -> sqlite3.Connection:
             return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
-        engine = create_engine("sqlite://", creator=connect_read_only)
+        engine = create_engine("sqlite://", creator=connect_read_only, **POOL)
     else:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **POOL)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

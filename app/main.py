@@ -1,5 +1,8 @@
 """The FastAPI application."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -62,9 +65,17 @@ TAGS = [
 ]
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    for name in ("engine", "version_engine"):
+        getattr(app.state, name).dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Mission Facts API",
         version="0.1.0",
         description=DESCRIPTION,
@@ -74,6 +85,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
+    # The HTTP cache reads the data version through connections of its own: a request whose
+    # session still holds a connection must never wait for the same pool to finish its
+    # response (with every connection held that way, nothing would ever finish).
+    app.state.version_engine = make_engine(settings.database_url, read_only=settings.read_only)
     app.state.write_limits = WriteLimits(
         per_token=RateLimiter(settings.write_rate_per_token),
         per_address=RateLimiter(settings.write_rate_per_address),
@@ -87,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # The last added runs first: CORS answers preflights before anything else sees them.
     app.add_middleware(
         HttpCache,
-        engine=lambda: app.state.engine,
+        engine=lambda: app.state.version_engine,
         max_age=lambda: app.state.settings.cache_max_age,
     )
     app.add_middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes)

@@ -1,0 +1,134 @@
+"""A bounded load test: 64 concurrent connections mixing reads, revalidations (304) and writes
+against a real server for a fixed number of requests. Zero errors, zero lost writes, and the
+server's memory stops growing. Run on SQLite (CI's first run); the PostgreSQL run skips it."""
+
+import asyncio
+import random
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from app.auth import create_token
+from app.db import make_engine
+from tests.conftest import DatabaseFactory, migrated_and_seeded
+from tests.editing import TEST_SOURCE_ID, fixture_source
+from tests.test_cli import start_server, stop_server
+
+CONNECTIONS = 64
+REQUESTS = 2000  # in two halves; memory is read after each
+WRITES = 100  # under the default per-token write rate, spread over the run
+READS = [
+    "/missions/mss",
+    "/missions/mss/funding",
+    "/facts?kind=funding.donor",
+    "/facts?limit=50",
+    "/search?q=cholera",
+    "/displacement-events?format=csv",
+    "/sources/haitiwire-2025-02-mss-support-office",
+    "/changes?sort=-id&limit=20",
+]
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def _fact(fact_id: str) -> dict[str, object]:
+    return {
+        "id": fact_id,
+        "kind": "personnel.deployed",
+        "summary": f"Test fixture {fact_id}",
+        "mission": "mss",
+        "quantity": {"value": 1200, "unit": "officers", "qualifier": "exact"},
+        "cite": [{"quote": "1,200 officers", "source": TEST_SOURCE_ID}],
+    }
+
+
+async def _run(base: str, token: str, requests: int, first_write: int) -> tuple[list, list]:
+    """Send `requests` requests over CONNECTIONS connections; returns (errors, written ids)."""
+    auth = {"Authorization": f"Bearer {token}"}
+    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
+    errors: list[str] = []
+    written: list[str] = []
+    tags: dict[str, str] = {}
+    jobs: list[tuple[str, int]] = []
+    per_half = WRITES // 2
+    spacing = requests // per_half
+    for number in range(requests):
+        if number % spacing == 0 and len([j for j in jobs if j[0] == "write"]) < per_half:
+            jobs.append(("write", first_write + len([j for j in jobs if j[0] == "write"])))
+        else:
+            jobs.append(("read", number))
+    queue: asyncio.Queue[tuple[str, int]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    rng = random.Random(7)
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def worker() -> None:
+            while not queue.empty():
+                kind, number = queue.get_nowait()
+                try:
+                    if kind == "write":
+                        fact_id = f"test-load-{number}"
+                        response = await client.post("/facts", json=_fact(fact_id), headers=auth)
+                        if response.status_code == 201:
+                            written.append(fact_id)
+                        else:
+                            errors.append(f"POST {response.status_code}")
+                        continue
+                    path = rng.choice(READS)
+                    headers = {"If-None-Match": tags[path]} if path in tags else {}
+                    response = await client.get(path, headers=headers)
+                    if response.status_code == 200:
+                        # No tag when a write landed while this was answered: that is right.
+                        if "etag" in response.headers:
+                            tags[path] = response.headers["etag"]
+                    elif response.status_code != 304:
+                        errors.append(f"GET {path} {response.status_code}")
+                except httpx.HTTPError as error:
+                    errors.append(f"{kind}: {error!r}")
+
+        await asyncio.gather(*(worker() for _ in range(CONNECTIONS)))
+    return errors, written
+
+
+def test_load_mixing_reads_304s_and_writes(make_database: DatabaseFactory, backend: str) -> None:
+    if backend != "sqlite":
+        pytest.skip("the load test runs once, on SQLite")
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        token = create_token(session, name="test-load", scope="write")
+    engine.dispose()
+    server = start_server(url)
+    try:
+        with httpx.Client(base_url=server.base) as client:
+            auth = {"Authorization": f"Bearer {token}"}
+            assert client.post("/sources", json=fixture_source(), headers=auth).status_code == 201
+        half = REQUESTS // 2
+        errors, written = asyncio.run(_run(server.base, token, half, 0))
+        middle = _rss_kib(server.process.pid)
+        more_errors, more_written = asyncio.run(_run(server.base, token, half, WRITES // 2))
+        end = _rss_kib(server.process.pid)
+        errors += more_errors
+        written += more_written
+        assert errors == [], (errors[:5], server.log()[-3000:])
+        assert len(written) == WRITES
+        with httpx.Client(base_url=server.base) as client:
+            listed = client.get(
+                "/facts", params={"kind": "personnel.deployed", "limit": 500, "q": "load"}
+            ).json()
+        assert {f["id"] for f in listed["items"]} >= set(written)
+        assert end <= middle * 1.10, f"RSS grew from {middle} KiB to {end} KiB"
+    finally:
+        stop_server(server)
+    print(
+        f"load: {REQUESTS + 1} requests, 0 errors, {len(written)} writes; RSS {middle}->{end} KiB"
+    )
