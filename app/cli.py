@@ -59,6 +59,7 @@ def prepare_database() -> None:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.logs import log_config
     from app.seeding.files import SeedError
 
     try:
@@ -73,6 +74,11 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # No `Server: uvicorn` banner: the software and its version are nobody's business.
+        server_header=False,
+        # The app logs each request itself, with its request id (app.access).
+        access_log=False,
+        log_config=log_config(),
     )
     return 0
 

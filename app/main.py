@@ -7,6 +7,8 @@ from app.db import make_engine
 from app.http_cache import HttpCache
 from app.openapi import install_openapi
 from app.problems import install_problem_handlers
+from app.request_id import HEADER as REQUEST_ID_HEADER
+from app.request_id import RequestIdMiddleware
 from app.routes import (
     actors,
     countries,
@@ -19,6 +21,7 @@ from app.routes import (
     search,
     sources,
 )
+from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.web import install_web
 
@@ -72,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     docs.install_docs(app)
     install_web(app)
-    # The last added runs first: CORS answers preflights before anything else sees them.
+    # The last added runs first: CORS answers preflights before the cache or a route sees
+    # them, and every answer, preflights included, gets the security headers and a request id.
     app.add_middleware(
         HttpCache,
         engine=lambda: app.state.engine,
@@ -82,9 +86,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", "Cache-Control"],
-        expose_headers=["ETag", "Link", "Last-Modified", "Content-Disposition"],
+        allow_headers=[
+            "Accept",
+            "If-None-Match",
+            "If-Modified-Since",
+            "Cache-Control",
+            REQUEST_ID_HEADER,
+        ],
+        expose_headers=["ETag", "Link", "Last-Modified", "Content-Disposition", REQUEST_ID_HEADER],
         max_age=600,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     install_openapi(app)
     return app

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 import pytest
@@ -42,13 +43,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(database_url: str) -> Iterator[str]:
+def serving(database_url: str, log: IO[str] | None = None) -> Iterator[str]:
+    """The real server on a free port; its output goes to `log` when one is given."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", str(port)],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log or subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
