@@ -1,12 +1,13 @@
 """The FastAPI application."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.db import make_engine
 from app.http_cache import HttpCache
+from app.input_checks import refuse_unreadable_parameters
 from app.openapi import install_openapi
-from app.problems import install_problem_handlers
+from app.problems import install_problem_handlers, problem_responses
 from app.request_id import HEADER as REQUEST_ID_HEADER
 from app.request_id import RequestIdMiddleware
 from app.routes import (
@@ -67,6 +68,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_unreadable_parameters)],
+        # Any operation refuses unreadable parameters (see input_checks), so any can answer 422.
+        responses=problem_responses(422),
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
