@@ -52,6 +52,12 @@ class Problem(BaseModel):
     )
 
 
+def shown_path(request: Request, limit: int = 200) -> str:
+    """The request's path, cut short: a detail never echoes a huge URL back."""
+    path = request.url.path
+    return path if len(path) <= limit else path[:limit] + "..."
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -83,7 +89,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"No resource at {request.url.path}. See /docs for the endpoints."
+        detail = f"No resource at {shown_path(request)}. See /docs for the endpoints."
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
 

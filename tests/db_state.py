@@ -4,7 +4,7 @@ every table and one checksum over all of their rows."""
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 
 @dataclass(frozen=True)
@@ -13,10 +13,11 @@ class DatabaseState:
     checksum: str
 
 
-def database_state(url: str) -> DatabaseState:
+def database_state(database: str | Engine) -> DatabaseState:
     """Every table of the database (the schema's own bookkeeping and the search index
-    included), read in full: rows are compared as text, in a stable order."""
-    engine = create_engine(url)
+    included), read in full: rows are compared as text, in a stable order. Takes a URL, or an
+    engine to reuse when states are read often."""
+    engine = create_engine(database) if isinstance(database, str) else database
     counts: dict[str, int] = {}
     digest = hashlib.sha256()
     try:
@@ -28,5 +29,6 @@ def database_state(url: str) -> DatabaseState:
                 for row in sorted(repr(tuple(row)) for row in rows):
                     digest.update(row.encode() + b"\n")
     finally:
-        engine.dispose()
+        if isinstance(database, str):
+            engine.dispose()
     return DatabaseState(counts=counts, checksum=digest.hexdigest())

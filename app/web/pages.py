@@ -39,7 +39,7 @@ SECTION_DATA = {
 def _routed_by_negotiation(request: Request) -> None:
     """The internal prefix is not a public URL: only negotiated requests reach these pages."""
     if PUBLIC_PATH_KEY not in request.scope:
-        raise HTTPException(404, f"No resource at {request.url.path}. See /docs for the endpoints.")
+        raise HTTPException(404)  # the same answer as any unknown URL
 
 
 router = APIRouter(
@@ -52,6 +52,11 @@ router = APIRouter(
 def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("public_path", request.scope.get(PUBLIC_PATH_KEY, request.url.path))
     return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _shown(identifier: str, limit: int = 120) -> str:
+    """An identifier as a page repeats it: cut short, so a huge URL is not echoed back."""
+    return identifier if len(identifier) <= limit else identifier[:limit] + "…"
 
 
 def _not_found(request: Request, what: str, listing: str) -> HTMLResponse:
@@ -116,7 +121,7 @@ def fact_sheet(request: Request, session: SessionDep) -> HTMLResponse:
 def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLResponse:
     mission = entities.missions_by_slug(session, slugs=[slug]).get(slug)
     if mission is None:
-        return _not_found(request, f"No mission with slug “{slug}”.", "/")
+        return _not_found(request, f"No mission with slug “{_shown(slug)}”.", "/")
     sheet = build_sheet(session, mission)
     return _page(
         request,
@@ -131,7 +136,7 @@ def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLRespon
 def source_page(source_id: str, request: Request, session: SessionDep) -> HTMLResponse:
     source = entities.get_source(session, source_id=source_id)
     if source is None:
-        return _not_found(request, f"No source with id “{source_id}”.", "/")
+        return _not_found(request, f"No source with id “{_shown(source_id)}”.", "/")
     citations = citations_of_source(session, source_id=source_id)
     marked = mark_cited_spans(source.text, [(c.char_start, c.char_end) for c in citations])
     # Which facts cite each span, so a reader can go from a quote back to what it supports.
