@@ -9,11 +9,13 @@ section documents the same answers.
 
 import base64
 import json
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
@@ -21,10 +23,11 @@ from sqlalchemy import Engine, create_engine
 from app.main import create_app
 from app.pagination import _signature
 from app.settings import Settings
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, DatabaseFactory
 from tests.db_state import DatabaseState, database_state
 from tests.endpoints import EXAMPLE_PATHS
 from tests.raw_asgi import RawResponse, send_raw
+from tests.test_cli import serving
 
 KB_100 = "a" * 100 * 1024
 HTML = {"Accept": "text/html"}
@@ -347,6 +350,38 @@ def test_forged_cursor_values_that_would_fail_in_the_database(
     entry = Entry(f"{sort}={value}", target, 422, ("query", "cursor"))
     assert_answered(send_raw(client.app, target), entry)
     assert_unharmed(client, engine, before)
+
+
+# --- Through the real server ----------------------------------------------------------------
+
+
+def _raw_http(base_url: str, target: bytes) -> tuple[int, bytes]:
+    """One request over a plain socket, target as given: no client library in between."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+def test_the_served_app_refuses_them_the_same_way(make_database: DatabaseFactory) -> None:
+    url = make_database()
+    with serving(url) as base_url:
+        before = database_state(url)
+        for target in (
+            f"/search?q={KB_100}",
+            f"/facts/{KB_100}",
+            "/sources?publisher=a%00b",
+            "/search?q=%FF%FE",
+        ):
+            status, body = _raw_http(base_url, target.encode())
+            assert status == 422, body[:200]
+            assert json.loads(body)["status"] == 422
+        assert database_state(url) == before
+        assert httpx.get(f"{base_url}/health").json()["status"] == "ok"
 
 
 # --- What the harmless answers mean ------------------------------------------------------------
