@@ -350,6 +350,16 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
         return write_seed(session, seed)
 
 
+def index_records_written_before_search(engine: Engine) -> bool:
+    """A database upgraded from before the search index existed holds records the index does
+    not: index them once. True if it did."""
+    with Session(engine) as session, session.begin():
+        if _search_index_built(session):
+            return False
+        rebuild_search_index(session)
+        return True
+
+
 def database_is_empty(engine: Engine) -> bool:
     with Session(engine) as session:
         return session.exec(select(Source.id).limit(1)).first() is None
