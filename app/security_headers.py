@@ -70,6 +70,15 @@ def baseline_headers() -> dict[str, str]:
     return {**ALWAYS, "Content-Security-Policy": DATA_POLICY, "X-Frame-Options": "DENY"}
 
 
+def _add_policy(headers: MutableHeaders, path: str) -> None:
+    content_type = headers.get("content-type", "")
+    if "content-security-policy" not in headers:
+        headers["Content-Security-Policy"] = policy_for(path, content_type)
+    if not content_type.startswith("image/svg+xml"):
+        # frame-ancestors for browsers that predate it; charts stay embeddable.
+        headers["X-Frame-Options"] = "DENY"
+
+
 class SecurityHeadersMiddleware:
     """Pure ASGI: adds headers at response start, never touches the body."""
 
@@ -87,12 +96,10 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in ALWAYS.items():
                     headers[name] = value
-                content_type = headers.get("content-type", "")
-                if "content-security-policy" not in headers:
-                    headers["Content-Security-Policy"] = policy_for(path, content_type)
-                if not content_type.startswith("image/svg+xml"):
-                    # frame-ancestors for browsers that predate it; charts stay embeddable.
-                    headers["X-Frame-Options"] = "DENY"
+                # A 304's headers update the copy a browser kept, and a 304 names no content
+                # type: the policy the stored page came with must stay as it is.
+                if message["status"] != 304:
+                    _add_policy(headers, path)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

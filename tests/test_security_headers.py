@@ -125,6 +125,18 @@ def test_redoc_may_style_inline_but_not_script(client: TestClient) -> None:
     assert "<script>" not in response.text
 
 
+@pytest.mark.parametrize("path", ["/", SOURCE_PAGE, "/missions"])
+def test_a_304_leaves_the_stored_policy_alone(client: TestClient, path: str) -> None:
+    """Browsers update a stored response with a 304's headers: a 304 carrying the data policy
+    would strip a revalidated page of its stylesheet."""
+    page = client.get(path, headers=HTML)
+    revalidated = client.get(path, headers={**HTML, "If-None-Match": page.headers["etag"]})
+    assert revalidated.status_code == 304
+    assert revalidated.headers["x-content-type-options"] == "nosniff"
+    assert "content-security-policy" not in revalidated.headers
+    assert "x-frame-options" not in revalidated.headers
+
+
 # --- Request ids ------------------------------------------------------------------------------
 
 
