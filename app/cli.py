@@ -77,10 +77,15 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def prepare_database() -> None:
-    """Migrate to head and seed an empty database: what `serve` does before it listens."""
+    """Migrate to head and seed an empty database (or index the records of one upgraded from
+    before search): what `serve` does before it listens."""
     from app.db import make_engine
     from app.migrate import startup_lock, upgrade
-    from app.seeding.writer import database_is_empty, load_seed
+    from app.seeding.writer import (
+        database_is_empty,
+        index_records_written_before_search,
+        load_seed,
+    )
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
@@ -88,12 +93,15 @@ def prepare_database() -> None:
         upgrade(settings.database_url)
         if database_is_empty(engine):
             print(f"seeded an empty database: {load_seed(engine, settings.seed_dir)}")
+        elif index_records_written_before_search(engine):
+            print("indexed the records written before full-text search existed")
     engine.dispose()
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.logs import log_config
     from app.seeding.files import SeedError
 
     try:
@@ -111,6 +119,11 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        # No `Server: uvicorn` banner: the software and its version are nobody's business.
+        server_header=False,
+        # The app logs each request itself, with its request id (app.access).
+        access_log=False,
+        log_config=log_config(),
     )
     return 0
 

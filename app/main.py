@@ -3,16 +3,19 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app.auth import WriteLimits
 from app.body_limit import BodyLimit
 from app.db import make_engine
 from app.http_cache import HttpCache
+from app.input_checks import refuse_unreadable_parameters
 from app.openapi import install_openapi
-from app.problems import install_problem_handlers
+from app.problems import install_problem_handlers, problem_responses
 from app.rate_limit import RateLimiter
+from app.request_id import HEADER as REQUEST_ID_HEADER
+from app.request_id import RequestIdMiddleware
 from app.routes import (
     actors,
     changes,
@@ -27,6 +30,7 @@ from app.routes import (
     search,
     sources,
 )
+from app.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.web import install_web
 
@@ -82,6 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=TAGS,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(refuse_unreadable_parameters)],
+        # Any operation refuses unreadable parameters (see input_checks), so any can answer 422.
+        responses=problem_responses(422),
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
@@ -99,7 +106,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     docs.install_docs(app)
     install_web(app)
-    # The last added runs first: CORS answers preflights before anything else sees them.
+    # The last added runs first: CORS answers preflights before the cache or a route sees
+    # them, and every answer, preflights included, gets the security headers and a request id.
     app.add_middleware(
         HttpCache,
         engine=lambda: app.state.version_engine,
@@ -109,10 +117,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origin_list,
-        allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", "Cache-Control"],
-        expose_headers=["ETag", "Link", "Last-Modified", "Content-Disposition"],
+        # Writes carry a bearer token, never a cookie, so a page may send them cross-origin.
+        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Accept",
+            "If-None-Match",
+            "If-Modified-Since",
+            "Cache-Control",
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            REQUEST_ID_HEADER,
+        ],
+        expose_headers=[
+            "ETag",
+            "Link",
+            "Last-Modified",
+            "Content-Disposition",
+            "Location",
+            "Retry-After",
+            REQUEST_ID_HEADER,
+        ],
         max_age=600,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     install_openapi(app)
     return app

@@ -10,9 +10,10 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
@@ -191,16 +192,30 @@ def decode_cursor(request: Request, ordering: Ordering, cursor: str) -> list[Any
 
 
 def _read_value(field: SortField, value: Any) -> Any:
+    # Cursors are signed, but a deployment that keeps the default secret lets anyone sign one:
+    # every value is checked as if it came from the client, so it can never fail in the
+    # database (PostgreSQL text refuses NUL; timestamps are stored as UTC with an offset; no
+    # number column holds more than 64 bits or a float).
     if value is None and field.nullable:
         return None
     try:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL in a cursor value")
         if field.kind is datetime and isinstance(value, str):
-            return datetime.fromisoformat(value)
-        if field.kind is float and isinstance(value, int | float):
-            return float(value)
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("a timestamp without its offset")
+            return moment.astimezone(UTC)  # overflows near year 1 and 9999: refused too
+        if field.kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+            if math.isfinite(number):
+                return number
+            raise ValueError("not a finite number")
+        if field.kind is int and isinstance(value, int) and not -(2**63) <= value < 2**63:
+            raise ValueError("beyond 64 bits")
         if isinstance(value, field.kind) and not isinstance(value, bool):
             return value
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     raise _bad_cursor("the cursor is not valid")
 

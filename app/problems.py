@@ -12,8 +12,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.request_id import HEADER as REQUEST_ID_HEADER
+from app.request_id import request_id_of
+from app.security_headers import baseline_headers
+
 PROBLEM_JSON = "application/problem+json"
 # RFC 9110 renamed these; older Pythons still carry the RFC 7231 phrases.
+# Longest `instance` echoed back whole.
+MAX_INSTANCE = 2048
 _PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
 
 
@@ -39,6 +45,17 @@ class Problem(BaseModel):
     detail: str | None = Field(default=None, description="What went wrong, for a person.")
     instance: str = Field(description="The path and query that failed.")
     errors: list[FieldError] | None = Field(default=None, description="Field errors (422 only).")
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, also in the X-Request-ID header and the server's logs: "
+        "quote it when reporting a problem.",
+    )
+
+
+def shown_path(request: Request, limit: int = 200) -> str:
+    """The request's path, cut short: a detail never echoes a huge URL back."""
+    path = request.url.path
+    return path if len(path) <= limit else path[:limit] + "..."
 
 
 def problem_response(
@@ -49,12 +66,16 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if len(instance) > MAX_INSTANCE:
+        # A problem never echoes a huge URL back: the path alone, cut if it must be.
+        instance = request.url.path[:MAX_INSTANCE]
     body = Problem(
         title=status_phrase(status),
         status=status,
         detail=detail,
         instance=instance,
         errors=[FieldError(**error) for error in errors] if errors is not None else None,
+        request_id=request_id_of(request.scope),
     )
     return JSONResponse(
         jsonable_encoder(body, exclude_none=True),
@@ -68,7 +89,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404 and detail == "Not Found":
-        detail = f"No resource at {request.url.path}. See /docs for the endpoints."
+        detail = f"No resource at {shown_path(request)}. See /docs for the endpoints."
     return problem_response(request, exc.status_code, detail, headers=exc.headers)
 
 
@@ -88,8 +109,25 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return problem_response(request, 500, "The server failed to answer; the error is logged.")
+    # The details (exception, SQL, traceback) go to the log only, filed under the request id.
+    request_id = request_id_of(request.scope)
+    log.exception(
+        "unhandled error on %s %s request_id=%s",
+        request.method,
+        request.url.path,
+        request_id,
+        exc_info=exc,
+    )
+    # This answer is built outside the middleware stack, so it carries the headers itself.
+    headers = baseline_headers()
+    if request_id:
+        headers[REQUEST_ID_HEADER] = request_id
+    return problem_response(
+        request,
+        500,
+        "The server failed to answer; the error is logged under the request id.",
+        headers=headers,
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Engine, engine_from_config, event, pool
 from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -39,6 +39,11 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 def _options(dialect_name: str) -> dict[str, Any]:
     return {
+        # Each revision commits alone: one that fails midway is undone whole, and the database
+        # stays at the last revision that completed. SQLite can roll back DDL too, once the
+        # driver stops committing on its own (see _sqlite_transactional_ddl).
+        "transactional_ddl": True,
+        "transaction_per_migration": True,
         "target_metadata": target_metadata,
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         "render_as_batch": dialect_name == "sqlite",
@@ -46,6 +51,19 @@ def _options(dialect_name: str) -> dict[str, Any]:
         "compare_type": True,
         "include_name": include_name,
     }
+
+
+def _sqlite_transactional_ddl(engine: Engine) -> None:
+    """Python's sqlite3 driver opens transactions only before INSERT/UPDATE/DELETE, so CREATE
+    and DROP statements would commit one by one. Let SQLAlchemy issue BEGIN itself instead."""
+
+    @event.listens_for(engine, "connect")
+    def _driver_leaves_transactions_alone(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
 
 
 def run_migrations_offline() -> None:
@@ -67,6 +85,8 @@ def run_migrations_online() -> None:
         prefix="sqlalchemy.",
         poolclass=pool.NullPool,
     )
+    if engine.dialect.name == "sqlite":
+        _sqlite_transactional_ddl(engine)
     with engine.connect() as connection:
         context.configure(connection=connection, **_options(connection.dialect.name))
         with context.begin_transaction():

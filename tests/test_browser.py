@@ -80,13 +80,27 @@ def browser() -> Iterator[WebDriver]:
             driver.quit()
 
 
+# Runs before any script of each page (injected by the browser, so the page's own policy does
+# not apply to it) and records every Content-Security-Policy violation the page commits.
+RECORD_CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', (event) => {
+  window.cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
 @pytest.fixture
 def chromium(browser: WebDriver) -> Iterator[WebDriver]:
     """The browser at desktop size, with its logs emptied so each test sees only its own."""
+    script = browser.execute_cdp_cmd(
+        "Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_CSP_VIOLATIONS}
+    )
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.get_log("browser")
     browser.get_log("performance")
     yield browser
+    browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", script)
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
@@ -97,10 +111,18 @@ def visit(driver: WebDriver, url: str) -> None:
     )
 
 
+def csp_violations(driver: WebDriver) -> list[str]:
+    found: list[str] = driver.execute_script("return window.cspViolations")
+    assert found is not None, "the violation recorder did not run"
+    return found
+
+
 def assert_clean(driver: WebDriver, base_url: str) -> None:
-    """No console errors, and every request went to the app's own origin."""
+    """No console errors, no Content-Security-Policy violation, and every request went to the
+    app's own origin."""
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
+    assert csp_violations(driver) == []
     requested = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]
@@ -318,6 +340,31 @@ def test_redoc_renders_the_reference(chromium: WebDriver, base_url: str) -> None
     )
     chromium.save_screenshot(str(SCREENSHOTS / "redoc.png"))
     assert_clean(chromium, base_url)
+
+
+INJECT_INLINE_SCRIPT = """
+const script = document.createElement('script');
+script.textContent = 'window.injected = true';
+document.body.appendChild(script);
+return window.injected === true;
+"""
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/", f"/sources/{SOURCE_ID}"])
+def test_the_policy_refuses_an_injected_inline_script(
+    chromium: WebDriver, base_url: str, path: str
+) -> None:
+    visit(chromium, base_url + path)
+    assert httpx.get(base_url + path, headers={"Accept": "text/html"}).headers[
+        "content-security-policy"
+    ]
+    assert csp_violations(chromium) == []
+    ran = chromium.execute_script(INJECT_INLINE_SCRIPT)
+    assert ran is False, "an inline script ran despite the policy"
+    WebDriverWait(chromium, WAIT_SECONDS).until(lambda d: d.execute_script(
+        "return window.cspViolations.length") > 0)  # fmt: skip
+    assert csp_violations(chromium) == ["script-src-elem blocked inline"]
+    chromium.get_log("browser")  # the refusal itself is reported on the console
 
 
 CONTRAST_SCRIPT = """

@@ -55,12 +55,12 @@ class Server:
         return self.output.read()
 
 
-def start_server(database_url: str, *args: str) -> Server:
+def start_server(database_url: str, *args: str, log: IO[str] | None = None) -> Server:
     """Start a real `mission-facts serve` process on a free port and wait for its first 200.
-    Its output goes to a file, so a busy server never blocks on a full pipe."""
+    Its output goes to `log`, or to a temporary file: a busy server never blocks on a pipe."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
-    output = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by stop_server)
+    output = log or tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by stop_server)
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", str(port), *args],
         env=env,
@@ -96,9 +96,9 @@ def stop_server(server: Server) -> None:
 
 
 @contextmanager
-def serving(database_url: str, *args: str) -> Iterator[str]:
+def serving(database_url: str, *args: str, log: IO[str] | None = None) -> Iterator[str]:
     """A real server for the duration of the block; yields its base URL."""
-    server = start_server(database_url, *args)
+    server = start_server(database_url, *args, log=log)
     try:
         yield server.base
     finally:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app.countries import lookup_country
@@ -290,8 +290,13 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
 
 
 def _search_index_built(session: Session) -> bool:
-    # Data loaded before the search index existed is indexed by the next load.
-    return session.exec(select(SearchEntry.id).limit(1)).first() is not None
+    """Whether every fact version and source has its search entry. Data written before the
+    index existed (or, before revision 0003, versions other than the current ones) is
+    indexed by the next load or start."""
+    entries = session.exec(select(func.count()).select_from(SearchEntry)).one()
+    facts = session.exec(select(func.count()).select_from(Fact)).one()
+    sources = session.exec(select(func.count()).select_from(Source)).one()
+    return entries > 0 and entries >= facts + sources
 
 
 def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
@@ -299,6 +304,16 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
     seed = read_seed(seed_dir)
     with Session(engine) as session, session.begin():
         return write_seed(session, seed)
+
+
+def index_records_written_before_search(engine: Engine) -> bool:
+    """A database upgraded from before the search index existed holds records the index does
+    not: index them once. True if it did."""
+    with Session(engine) as session, session.begin():
+        if _search_index_built(session):
+            return False
+        rebuild_search_index(session)
+        return True
 
 
 def database_is_empty(engine: Engine) -> bool:

@@ -15,6 +15,7 @@ from app.present import present_facts, source_summary
 from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.queries.facts import select_facts
+from app.security_headers import page_policy, style_hash
 from app.web import mission_charts
 from app.web.negotiation import PAGES_PREFIX, PUBLIC_PATH_KEY
 from app.web.sheet import MissionSheet, all_missions, build_sheet
@@ -38,7 +39,7 @@ SECTION_DATA = {
 def _routed_by_negotiation(request: Request) -> None:
     """The internal prefix is not a public URL: only negotiated requests reach these pages."""
     if PUBLIC_PATH_KEY not in request.scope:
-        raise HTTPException(404, f"No resource at {request.url.path}. See /docs for the endpoints.")
+        raise HTTPException(404)  # the same answer as any unknown URL
 
 
 router = APIRouter(
@@ -53,8 +54,23 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
+def _shown(identifier: str, limit: int = 120) -> str:
+    """An identifier as a page repeats it: cut short, so a huge URL is not echoed back."""
+    return identifier if len(identifier) <= limit else identifier[:limit] + "…"
+
+
 def _not_found(request: Request, what: str, listing: str) -> HTMLResponse:
     return _page(request, "not_found.html", status_code=404, what=what, listing=listing)
+
+
+def split_quote_css(anchors: list[str]) -> str:
+    """Quotes that cross another quote are cut in pieces; these rules light up every piece of
+    the targeted quote. Anchors are `cite-<start>-<end>`, safe to write into CSS as they are."""
+    return "".join(
+        f'.source-text:has(#{anchor}:target) [data-continues="{anchor}"] '
+        "{ background: var(--highlight); outline: 2px solid var(--highlight-edge); }\n"
+        for anchor in anchors
+    )
 
 
 def _charts(session: Session, sheet: MissionSheet) -> list[dict[str, Any]]:
@@ -105,7 +121,7 @@ def fact_sheet(request: Request, session: SessionDep) -> HTMLResponse:
 def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLResponse:
     mission = entities.missions_by_slug(session, slugs=[slug]).get(slug)
     if mission is None:
-        return _not_found(request, f"No mission with slug “{slug}”.", "/")
+        return _not_found(request, f"No mission with slug “{_shown(slug)}”.", "/")
     sheet = build_sheet(session, mission)
     return _page(
         request,
@@ -120,7 +136,7 @@ def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLRespon
 def source_page(source_id: str, request: Request, session: SessionDep) -> HTMLResponse:
     source = entities.get_source(session, source_id=source_id)
     if source is None:
-        return _not_found(request, f"No source with id “{source_id}”.", "/")
+        return _not_found(request, f"No source with id “{_shown(source_id)}”.", "/")
     citations = citations_of_source(session, source_id=source_id)
     marked = mark_cited_spans(source.text, [(c.char_start, c.char_end) for c in citations])
     # Which facts cite each span, so a reader can go from a quote back to what it supports.
@@ -132,9 +148,11 @@ def source_page(source_id: str, request: Request, session: SessionDep) -> HTMLRe
                 cited_by.setdefault(anchor_id(citation.start, citation.end), []).append(
                     fact.summary
                 )
-    return _page(
+    css = split_quote_css(marked.split_anchors)
+    page = _page(
         request,
         "source.html",
+        split_quote_css=css,
         source=source_summary(source),
         notes=source.notes,
         marked=marked,
@@ -149,3 +167,6 @@ def source_page(source_id: str, request: Request, session: SessionDep) -> HTMLRe
         ],
         cited_by=cited_by,
     )
+    # The page's one inline style block, allowed by its hash: still no inline script.
+    page.headers["Content-Security-Policy"] = page_policy([style_hash(css)] if css else [])
+    return page
