@@ -41,7 +41,9 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
     else:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **POOL)
+        in_memory = not url.database or url.database == ":memory:"  # one shared connection
+        pool = {} if in_memory else POOL
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -31,8 +31,29 @@ def check_iso3(code: str | None) -> str | None:
 Iso3 = Annotated[str, Field(min_length=3, max_length=3)]
 
 
+def _refuse_nul(value: Any, where: str = "") -> None:
+    """NUL characters are refused anywhere in the input: no database text column holds them
+    (PostgreSQL rejects them outright), and no published text contains one."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError(f"a NUL character is not allowed{' in ' + where if where else ''}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(key, where)
+            _refuse_nul(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_nul(item, f"{where}.{index}" if where else str(index))
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        _refuse_nul(data)
+        return data
 
 
 def date_precision(value: str) -> DatePrecision:

@@ -2,8 +2,9 @@
 
 Schemathesis sends generated requests, valid ones and invalid ones, straight to the ASGI app
 (no network) and checks each answer: never a 5xx, only status codes the operation documents,
-the documented content type and a body that matches the documented schema. The seeded
-database must come out of it unchanged.
+the documented content type and a body that matches the documented schema. Each operation is
+fuzzed without a token (the seeded database must come out unchanged) and with a write token
+(on a database of its own, which must hold no half-written record afterwards).
 
 A few examples per operation keep the suite fast; set MISSION_FACTS_FUZZ_EXAMPLES for a longer
 run (e.g. 1000). Every failure a run finds becomes a regular test in test_bad_input.py.
@@ -11,11 +12,11 @@ run (e.g. 1000). Every failure a run finds becomes a regular test in test_bad_in
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -24,10 +25,15 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from sqlalchemy import create_engine as create_engine_for
+from sqlalchemy import text
+from sqlmodel import Session
 
+from app.auth import create_token
+from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.db_state import database_state
 
 EXAMPLES = int(os.environ.get("MISSION_FACTS_FUZZ_EXAMPLES", "25"))
@@ -48,20 +54,54 @@ schema.config.generation.update(
     database="none",  # no example store written into the checkout
 )
 
-# Who calls: every operation is fuzzed as each of these callers, with these extra headers.
-CALLERS: dict[str, dict[str, str]] = {"anonymous": {}}
+
+@dataclass
+class Caller:
+    app: Any
+    headers: dict[str, str]
 
 
-@pytest.fixture(scope="module", params=sorted(CALLERS))
-def caller_headers(request: pytest.FixtureRequest) -> dict[str, str]:
-    return CALLERS[request.param]
+@pytest.fixture(scope="module", params=["anonymous", "writer"])
+def caller(
+    request: pytest.FixtureRequest, seeded_url: str, make_database: DatabaseFactory
+) -> Iterator[Caller]:
+    """Every operation is fuzzed twice. Anonymously, on the shared seeded database, which must
+    come out unchanged (every write is refused). Then with a write token, on a database of
+    its own, where generated writes that pass validation really happen (rate limits off, so
+    they are not cut short)."""
+    if request.param == "anonymous":
+        before = database_state(seeded_url)
+        app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR))
+        yield Caller(app, {})
+        app.state.engine.dispose()
+        app.state.version_engine.dispose()
+        assert database_state(seeded_url) == before
+        return
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        token = create_token(session, name="test-fuzz", scope="write")
+    engine.dispose()
+    settings = Settings(
+        database_url=url, seed_dir=SEED_DIR, write_rate_per_token=0, write_rate_per_address=0
+    )
+    app = create_app(settings)
+    yield Caller(app, {"Authorization": f"Bearer {token}"})
+    app.state.engine.dispose()
+    app.state.version_engine.dispose()
+    # Whatever was written is whole: each version has its citations, log entry and index entry.
+    with create_engine_for(url).connect() as connection:
+        half = connection.execute(text(HALF_WRITTEN)).all()
+    assert half == []
 
 
-@pytest.fixture(scope="module", autouse=True)
-def data_untouched(seeded_url: str) -> Iterator[None]:
-    before = database_state(seeded_url)
-    yield
-    assert database_state(seeded_url) == before
+HALF_WRITTEN = (
+    "SELECT f.fact_id FROM fact f WHERE "
+    "NOT EXISTS (SELECT 1 FROM fact_citation c WHERE c.fact_row_id = f.row_id) "
+    "OR NOT EXISTS (SELECT 1 FROM change g WHERE g.record_id = f.fact_id) "
+    "OR NOT EXISTS (SELECT 1 FROM search_entry s WHERE s.entry_type = 'fact' "
+    "AND s.entry_id = CAST(f.row_id AS VARCHAR(120)))"
+)
 
 
 @schema.parametrize()
@@ -70,5 +110,5 @@ def data_untouched(seeded_url: str) -> Iterator[None]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-def test_operation(case: Any, client: TestClient, caller_headers: dict[str, str]) -> None:
-    case.call_and_validate(app=client.app, headers=caller_headers, checks=CHECKS)
+def test_operation(case: Any, caller: Caller) -> None:
+    case.call_and_validate(app=caller.app, headers=caller.headers, checks=CHECKS)

@@ -39,7 +39,7 @@ IfMatch = Annotated[
         "with 412 if the record has moved on since.",
     ),
 ]
-WRITE_PROBLEMS = problem_responses(401, 403, 405, 409, 412, 413, 422, 429)
+WRITE_PROBLEMS = problem_responses(400, 401, 403, 405, 409, 412, 413, 422, 429)
 
 
 def _answer(session: Session, row: Fact, response: Response) -> FactOut:
@@ -53,7 +53,7 @@ def _answer(session: Session, row: Fact, response: Response) -> FactOut:
     summary="Create a fact (needs a write token)",
     status_code=201,
     response_model=FactOut,
-    responses=problem_responses(401, 403, 405, 409, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 405, 409, 413, 422, 429),
 )
 def add_fact(
     spec: FactIn, token: WriterDep, session: WriteSessionDep, response: Response

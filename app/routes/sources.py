@@ -114,7 +114,7 @@ def _detail(session: Session, source: Source) -> SourceDetail:
             "model": SourceDetail,
             "description": "The same text is stored already: that source.",
         },
-        **problem_responses(401, 403, 405, 409, 413, 422, 429),
+        **problem_responses(400, 401, 403, 405, 409, 413, 422, 429),
     },
 )
 def add_source(
