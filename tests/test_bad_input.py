@@ -46,6 +46,7 @@ FREE_TEXT = {"status", "kind", "stance", "role", "publisher", "language"}
 SCHEMA = create_app(Settings(database_url="sqlite://", seed_dir=SEED_DIR)).openapi()
 EXAMPLES = {
     **EXAMPLE_PATHS,
+    "/changes.atom": "/changes.atom",
     **{
         template: template.replace("{slug}", "mss")
         for template in SCHEMA["paths"]
@@ -242,8 +243,10 @@ def assert_answered(response: RawResponse, entry: Entry) -> None:
             where, name = entry.names
             assert [where, name] in [error["loc"][:2] for error in problem["errors"]], problem
     else:
-        svg = entry.target.split("?")[0].endswith(".svg")
-        media_type = "image/svg+xml" if svg else "application/json"
+        path = entry.target.split("?")[0]
+        media_types = {".svg": "image/svg+xml", ".atom": "application/atom+xml"}
+        suffix = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
+        media_type = media_types.get(suffix, "application/json")
         assert response.headers["content-type"].startswith(media_type)
         if entry.empty:
             assert response.json()["items"] == []
@@ -378,6 +381,10 @@ def test_the_served_app_refuses_them_the_same_way(make_database: DatabaseFactory
             "/search?q=%FF%FE",
         ):
             status, body = _raw_http(base_url, target.encode())
+            if status == 400 and KB_100 in target:
+                # uvicorn's httptools parser (installed with uvicorn[standard]) refuses a
+                # request line this long before the app sees it; h11 hands it to the app.
+                continue
             assert status == 422, body[:200]
             assert json.loads(body)["status"] == 422
         assert database_state(url) == before
