@@ -77,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         HttpCache,
         engine=lambda: app.state.engine,
         max_age=lambda: app.state.settings.cache_max_age,
+        cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
     app.add_middleware(
         CORSMiddleware,
