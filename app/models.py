@@ -164,6 +164,16 @@ class Fact(SQLModel, table=True):
             postgresql_where=sql_text("record_status = 'current'"),
         ),
         Index("ix_fact_kind_record_status", "kind", "record_status"),
+        # Lists read in their sort order straight from an index, so a page deep into a large
+        # list costs what the first page costs: by kind (the default), by id, by date.
+        Index("ix_fact_record_status_kind_fact_id", "record_status", "kind", "fact_id"),
+        Index(
+            "ix_fact_record_status_kind_date_value_fact_id",
+            "record_status",
+            "kind",
+            "date_value",
+            "fact_id",
+        ),
     )
 
     row_id: int | None = Field(default=None, primary_key=True)
