@@ -14,9 +14,9 @@ from tests.statement_counter import counting
 # The most statements any read may run: a page, its citations, the missions, countries and
 # actors it names, the list's completeness and its total.
 MAX_STATEMENTS = 12
-# Batch lookups a page runs only when its items name something (missions, countries, actors,
-# supported missions): a longer page may add these, never one query per item.
-LOOKUPS_BY_NAME = 4
+# Batch lookups a page runs only when its items call for them (a search page's facts, their
+# citations, missions, countries, actors): a longer page may add these, never one per item.
+LOOKUPS_BY_NAME = 5
 
 
 @pytest.fixture(scope="module")
