@@ -198,7 +198,8 @@ def _countries(rng: random.Random, how_many: int) -> list[Country]:
 
 
 def _fact(fact_id: str, kind: str, recorded: Any, **values: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {column: None for column in Fact.__table__.columns.keys()}  # noqa: SIM118
+    table: Table = Fact.__table__  # type: ignore[attr-defined]
+    row: dict[str, Any] = {column.name: None for column in table.columns}
     del row["row_id"]
     row.update(
         fact_id=fact_id,
@@ -327,7 +328,7 @@ def _events(
     missions: list[dict[str, Any]],
     names: dict[str, str],
     recorded: Any,
-) -> Iterator[tuple[dict[str, Any] | None, list[dict[str, Any]], list[_Sentence]]]:
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[_Sentence]]]:
     """Displacement events in bulletins of EVENTS_PER_SOURCE: (source row, facts, quotes)."""
     number = 0
     bulletin = 0
@@ -493,8 +494,8 @@ def generate(engine: Engine, *, missions: int, events: int, seed: int = 0) -> Sy
         writer.insert(MissionCitation, mission_links)
         names.update({m["slug"]: m["label"] for m in mission_rows})
         _write_facts(writer, facts, [f["_citation"] for f in facts], names)
-        sources = connection.execute(select(Source.id, Source.text)).mappings().all()
-        _source_entries(writer, [dict(s) for s in sources])
+        reports = connection.execute(text("SELECT id, text FROM source")).mappings().all()
+        _source_entries(writer, [dict(r) for r in reports])
         pending_sources: list[dict[str, Any]] = []
         pending_facts: list[dict[str, Any]] = []
         pending_sentences: list[_Sentence] = []

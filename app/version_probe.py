@@ -55,7 +55,7 @@ class VersionProbe:
         # Outside the pool: held for the life of the process, never handed to a request.
         fairy = self.engine.raw_connection()
         fairy.detach()
-        connection = fairy.dbapi_connection
+        connection: Any = fairy.dbapi_connection
         if self.engine.dialect.name != "sqlite":
             connection.autocommit = True
         self._connection = connection

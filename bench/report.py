@@ -55,7 +55,9 @@ def summarise(
                     "path": scenario.path,
                     **m,
                     "x_ceiling": _ratio(m["requests_per_s"], fastapi),
-                    "x_datasette": _ratio(m["requests_per_s"], peer and peer["requests_per_s"]),
+                    "x_datasette": _ratio(m["requests_per_s"], peer["requests_per_s"])
+                    if peer
+                    else None,
                     "hot": scenario.hot,
                     "uncached_list": scenario.uncached_list,
                 }
