@@ -27,6 +27,8 @@ SQLModel.metadata.naming_convention = {
 RECORD_CURRENT = "current"
 RECORD_SUPERSEDED = "superseded"
 RECORD_RETRACTED = "retracted"
+# Facts that say something about their list's completeness (few: most are in no such list).
+LISTED_SQL = "list_complete IS NOT NULL OR list_note IS NOT NULL"
 
 
 def utcnow() -> datetime:
@@ -174,6 +176,13 @@ class Fact(SQLModel, table=True):
             "date_value",
             "fact_id",
         ),
+        Index(
+            "ix_fact_listed",
+            "kind",
+            "record_status",
+            sqlite_where=sql_text(LISTED_SQL),
+            postgresql_where=sql_text(LISTED_SQL),
+        ),
     )
 
     row_id: int | None = Field(default=None, primary_key=True)
@@ -264,6 +273,9 @@ class SearchEntry(SQLModel, table=True):
     entry_type: str = Field(max_length=10)
     entry_id: str = Field(max_length=120)
     tokens: str = Field(sa_type=Text)
+
+
+LISTED = sql_text(f"({LISTED_SQL})")
 
 
 def managed_outside_models(name: str | None) -> bool:

@@ -163,3 +163,18 @@ def test_a_deep_cursor_is_read_from_an_index(
     statement, lines = page_query(plans)
     assert not full_scans(lines) and not sorts(lines), (statement, lines)
     assert bounded_by_cursor(lines), (statement, lines)
+
+
+@pytest.mark.parametrize(
+    "path", ["/displacement-events", "/missions/synthetic-mission-0001/donors"]
+)
+def test_a_lists_completeness_is_read_from_the_few_marked_facts(
+    synthetic: Planned, path: str
+) -> None:
+    """Whether a list is complete is said by a few marked facts: read from a partial index of
+    those, not by reading the whole list."""
+    plans = plans_of(synthetic, path)
+    marked = [(s, p) for s, p in plans if "DISTINCT fact.list_complete" in s]
+    assert marked
+    for statement, lines in marked:
+        assert any("ix_fact_listed" in line for line in lines), (statement, lines)
