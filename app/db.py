@@ -17,11 +17,7 @@ def make_engine(database_url: str) -> Engine:
 
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    # As many pooled connections as routes may run at once (the thread pool's 40): beyond
-    # the pool, each request would open a connection and set its pragmas again.
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False}, pool_size=40, max_overflow=20
-    )
+    engine = create_engine(url, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
