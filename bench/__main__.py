@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -245,7 +246,12 @@ def main(argv: list[str] | None = None) -> int:
         "connections": args.connections,
         "events": args.events,
         "small_events": args.small_events,
-        "command": "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        # Credentials in a database URL are not written down.
+        "command": re.sub(
+            r"://[^@/]+@",
+            "://USER:PASSWORD@",
+            "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        ),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
