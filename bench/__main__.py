@@ -239,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     cold = {} if args.skip_cold_start else _cold_start(dbs, args.repeats)
 
     results = report.summarise(runner.runs, cold, scenarios)
+    results["runs"] = runner.runs  # every repeat's figures, beside the medians
     results["machine"] = _machine()
     results["settings"] = {
         "seconds": args.seconds,
