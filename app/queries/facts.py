@@ -106,7 +106,7 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
     marked = select(Fact.list_complete, Fact.list_note).where(*conditions, LISTED).distinct()
     rows = session.exec(marked).all()
     unmarked = select(Fact.row_id).where(*conditions, col(Fact.list_complete).is_(None)).limit(1)
-    flags = {complete for complete, _ in rows if complete is not None}
+    flags: set[bool | None] = {complete for complete, _ in rows if complete is not None}
     if session.exec(unmarked).first() is not None:
         flags.add(None)
     complete = False if False in flags else (True if flags == {True} else None)
