@@ -7,6 +7,12 @@ read before the request is answered and again after: if the data changed in betw
 response goes out without a tag rather than with one that may not match its body.
 
 HEAD is answered as the GET would be, without the body.
+
+Finished 200 answers are also kept in memory (see app/response_cache.py) under that same key:
+a repeated GET is answered from the stored bytes without running its route. The version is
+read for every request, so a write committed by any process is seen by the very next request.
+Requests that carry credentials (Authorization, Cookie) and answers that set a cookie are never
+stored, nor are bodies larger than the per-entry bound (e.g. a whole list streamed as CSV).
 """
 
 import hashlib
@@ -15,27 +21,21 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 
-import anyio
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.queries.state import read_data_version
+from app.response_cache import CachedResponse, ResponseCache
+from app.version_probe import VersionProbe
 
 # Headers that select the representation: part of the tag, and named in Vary.
 VARY = ("accept",)
 UNCACHED_PREFIXES = ("/health",)
 # Files served as they are (the docs' scripts and styles) carry their own validators.
 STATIC_PREFIX = "/static/"
-
-
-def _data_version(engine: Engine) -> tuple[int, datetime] | None:
-    try:
-        with engine.connect() as connection:
-            return read_data_version(connection)
-    except SQLAlchemyError:
-        return None  # no schema yet: answer uncached; /health says what is wrong
+# Requests whose answer may depend on who asks: answered afresh, never stored.
+PERSONAL_HEADERS = ("authorization", "cookie")
+MAX_ENTRY_BYTES = 1024 * 1024
 
 
 def entity_tag(version: int, scope: Scope, headers: Headers) -> str:
@@ -71,13 +71,34 @@ class HttpCache:
     """Pure ASGI middleware (no response buffering beyond the start message)."""
 
     def __init__(
-        self, app: ASGIApp, *, engine: Callable[[], Engine], max_age: Callable[[], int]
+        self,
+        app: ASGIApp,
+        *,
+        engine: Callable[[], Engine],
+        max_age: Callable[[], int],
+        cache_bytes: int = 0,
     ) -> None:
         self.app = app
         self.engine = engine
         self.max_age = max_age
+        self.responses = ResponseCache(cache_bytes, MAX_ENTRY_BYTES)
+        self._probe: VersionProbe | None = None
+
+    def data_version(self) -> tuple[int, datetime] | None:
+        """The committed data version, read now (None before the schema exists)."""
+        engine = self.engine()
+        if self._probe is None or self._probe.engine is not engine:
+            self._probe = VersionProbe(engine)
+        return self._probe.read()
+
+    def close(self) -> None:
+        if self._probe is not None:
+            self._probe.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self.app(scope, self._closing_on_shutdown(receive), send)
+            return
         path = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
@@ -91,14 +112,34 @@ class HttpCache:
         if path.startswith(UNCACHED_PREFIXES):
             await self.app(scope, receive, _headers_only(send, head, {"cache-control": "no-store"}))
             return
-        engine = self.engine()
-        before = await anyio.to_thread.run_sync(_data_version, engine)
+        before = self.data_version()
         headers = Headers(scope=scope)
         tag = entity_tag(before[0], scope, headers) if before else None
         if tag and _matches(headers.get("if-none-match", ""), tag):
             await self._not_modified(send, tag)
             return
-        await self.app(scope, receive, _Responder(self, send, scope, head, before, tag, headers))
+        storable = (
+            before is not None
+            and self.responses.enabled
+            and not any(name in headers for name in PERSONAL_HEADERS)
+        )
+        if storable and before is not None and tag is not None:
+            self.responses.see_version(before[0])
+            cached = self.responses.get(tag)
+            if cached is not None:
+                await self._replay(send, cached, head, headers)
+                return
+        responder = _Responder(self, send, scope, head, before, tag, headers, store=storable)
+        await self.app(scope, receive, responder)
+
+    def _closing_on_shutdown(self, receive: Receive) -> Receive:
+        async def wrapped() -> Message:
+            message = await receive()
+            if message["type"] == "lifespan.shutdown":
+                self.close()
+            return message
+
+        return wrapped
 
     def cache_control(self) -> str:
         return f"public, max-age={self.max_age()}"
@@ -110,6 +151,22 @@ class HttpCache:
         headers["vary"] = ", ".join(v.title() for v in VARY)
         await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
         await send({"type": "http.response.body", "body": b""})
+
+    async def _replay(
+        self, send: Send, cached: CachedResponse, head: bool, request_headers: Headers
+    ) -> None:
+        """A stored answer, as the route would have given it (304 included)."""
+        since = request_headers.get("if-modified-since")
+        unconditional = "if-none-match" not in request_headers
+        if since and unconditional and _not_modified_since(since, cached.last_modified):
+            dropped = (b"content-type", b"content-length")
+            headers = [(k, v) for k, v in cached.headers if k not in dropped]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        start = {"type": "http.response.start", "status": cached.status, "headers": cached.headers}
+        await send(start)
+        await send({"type": "http.response.body", "body": b"" if head else cached.body})
 
 
 def _headers_only(send: Send, head: bool, extra: dict[str, str]) -> Send:
@@ -137,19 +194,58 @@ class _Responder:
         before: tuple[int, datetime] | None,
         tag: str | None,
         request_headers: Headers,
+        *,
+        store: bool = False,
     ) -> None:
         self.cache, self.send, self.scope, self.head = cache, send, scope, head
         self.before, self.tag, self.request_headers = before, tag, request_headers
         self.suppress_body = head
+        # A GET's 200 is kept while it fits; HEAD has no body to keep.
+        self.store = store and not head
+        self.start_headers: list[tuple[bytes, bytes]] = []
+        self.modified: datetime | None = None
+        self.chunks: list[bytes] = []
+        self.stored_bytes = 0
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            message = await self._start(message)
-        elif message["type"] == "http.response.body" and self.suppress_body:
-            message = {**message, "body": b""}
+            message = self._start(message)
+            # A copy: middleware further out (CORS) adds headers of its own per request.
+            self.start_headers = list(message.get("headers", []))
+            self.store = self.store and self._storable(message)
+        elif message["type"] == "http.response.body":
+            if self.store:
+                self._keep(message)
+            if self.suppress_body:
+                message = {**message, "body": b""}
         await self.send(message)
 
-    async def _start(self, message: Message) -> Message:
+    def _storable(self, start: Message) -> bool:
+        names = {name.lower() for name, _ in self.start_headers}
+        return start["status"] == 200 and b"set-cookie" not in names and b"etag" in names
+
+    def _keep(self, message: Message) -> None:
+        body = message.get("body", b"")
+        self.stored_bytes += len(body)
+        if self.stored_bytes > MAX_ENTRY_BYTES:
+            self.store, self.chunks = False, []
+            return
+        self.chunks.append(body)
+        if message.get("more_body", False):
+            return
+        # The whole body is written: keep it only if the data did not move meanwhile.
+        assert self.before is not None and self.tag is not None
+        if self.cache.data_version() != self.before:
+            return
+        entry = CachedResponse(
+            status=200,
+            headers=self.start_headers,
+            body=b"".join(self.chunks),
+            last_modified=self.modified or self.before[1],
+        )
+        self.cache.responses.put(self.tag, self.before[0], entry)
+
+    def _start(self, message: Message) -> Message:
         headers = MutableHeaders(scope=message)
         state: dict[str, Any] = self.scope.get("state", {})
         next_url = state.get("next_url")
@@ -158,14 +254,20 @@ class _Responder:
         headers.setdefault("vary", ", ".join(v.title() for v in VARY))
         if message["status"] != 200 or self.before is None or self.tag is None:
             return message
-        after = await anyio.to_thread.run_sync(_data_version, self.cache.engine())
+        after = self.cache.data_version()
         if after != self.before:
             headers["cache-control"] = "no-cache"  # the data moved while this was written
+            self.store = False
             return message
         modified: datetime = state.get("last_modified") or self.before[1]
-        # A handler's own tag (a record's version, which If-Match compares against) is kept.
+        self.modified = modified
+        # A route may tag its answer itself (e.g. by record version): that tag is kept.
         own_tag = headers.get("etag")
-        headers["etag"] = own_tag or self.tag
+        if own_tag and own_tag != self.tag:
+            self.store = False  # the stored answer would be found under the other tag
+        else:
+            own_tag = None
+            headers["etag"] = self.tag
         headers["last-modified"] = _http_date(modified)
         headers["cache-control"] = self.cache.cache_control()
         since = self.request_headers.get("if-modified-since")
@@ -174,8 +276,8 @@ class _Responder:
         matched_own = own_tag is not None and _matches(if_none_match or "", own_tag)
         if matched_own or (since and unconditional and _not_modified_since(since, modified)):
             self.suppress_body = True
-            del headers["content-type"]
-            if "content-length" in headers:
-                del headers["content-length"]
+            for name in ("content-type", "content-length"):
+                if name in headers:
+                    del headers[name]
             return {**message, "status": 304}
         return message

@@ -72,8 +72,7 @@ TAGS = [
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    for name in ("engine", "version_engine"):
-        getattr(app.state, name).dispose()
+    app.state.engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,10 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
-    # The HTTP cache reads the data version through connections of its own: a request whose
-    # session still holds a connection must never wait for the same pool to finish its
-    # response (with every connection held that way, nothing would ever finish).
-    app.state.version_engine = make_engine(settings.database_url, read_only=settings.read_only)
     app.state.write_limits = WriteLimits(
         per_token=RateLimiter(settings.write_rate_per_token),
         per_address=RateLimiter(settings.write_rate_per_address),
@@ -110,8 +105,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # them, and every answer, preflights included, gets the security headers and a request id.
     app.add_middleware(
         HttpCache,
-        engine=lambda: app.state.version_engine,
+        engine=lambda: app.state.engine,
         max_age=lambda: app.state.settings.cache_max_age,
+        cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
     app.add_middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes)
     app.add_middleware(

@@ -29,6 +29,8 @@ RECORD_SUPERSEDED = "superseded"
 RECORD_RETRACTED = "retracted"
 # Wikidata's statement ranks: when sources disagree, `preferred` says which value to show.
 RANKS = ("preferred", "normal", "deprecated")
+# Facts that say something about their list's completeness (few: most are in no such list).
+LISTED_SQL = "list_complete IS NOT NULL OR list_note IS NOT NULL"
 
 
 def utcnow() -> datetime:
@@ -174,6 +176,23 @@ class Fact(SQLModel, table=True):
             postgresql_where=sql_text("record_status = 'current'"),
         ),
         Index("ix_fact_kind_record_status", "kind", "record_status"),
+        # Lists read in their sort order straight from an index, so a page deep into a large
+        # list costs what the first page costs: by kind (the default), by id, by date.
+        Index("ix_fact_record_status_kind_fact_id", "record_status", "kind", "fact_id"),
+        Index(
+            "ix_fact_record_status_kind_date_value_fact_id",
+            "record_status",
+            "kind",
+            "date_value",
+            "fact_id",
+        ),
+        Index(
+            "ix_fact_listed",
+            "kind",
+            "record_status",
+            sqlite_where=sql_text(LISTED_SQL),
+            postgresql_where=sql_text(LISTED_SQL),
+        ),
     )
 
     row_id: int | None = Field(default=None, primary_key=True)
@@ -300,6 +319,9 @@ class SearchEntry(SQLModel, table=True):
     entry_type: str = Field(max_length=10)
     entry_id: str = Field(max_length=120)
     tokens: str = Field(sa_type=Text)
+
+
+LISTED = sql_text(f"({LISTED_SQL})")
 
 
 def managed_outside_models(name: str | None) -> bool:

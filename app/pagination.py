@@ -280,7 +280,7 @@ def read_page(
         counted = select(func.count()).select_from(query.order_by(None).subquery())
         total = session.execute(counted).scalar_one()
     start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
-    rows = session.execute(page_query(query, ordering, start, page.fetch)).all()
+    rows = read_rows(session, query, ordering, start, page.fetch)
     width = len(ordering.fields)
     next_url = next_cursor = None
     if len(rows) > page.limit:
@@ -300,3 +300,48 @@ def page_query(
     if start is not None:
         keyed = keyed.where(after_condition(ordering, start))
     return keyed.order_by(None).order_by(*ordering.order_by()).limit(fetch)
+
+
+def _nullable_lead(ordering: Ordering) -> bool:
+    """An order led by a field that may be missing (e.g. a date), then non-null fields, all
+    one way: the rows after a cursor are those with the field after it, then the missing."""
+    fields = ordering.fields
+    return (
+        fields[0][0].nullable
+        and not any(field.nullable for field, _ in fields[1:])
+        and len({descending for _, descending in fields}) == 1
+    )
+
+
+def _beyond(fields: Sequence[tuple[SortField, bool]], values: Sequence[Any]) -> Any:
+    columns = tuple_(*(field.column for field, _ in fields))
+    row = tuple_(*values)
+    return columns < row if fields[0][1] else columns > row
+
+
+def read_rows(
+    session: Session, query: Select, ordering: Ordering, start: Sequence[Any] | None, fetch: int
+) -> list[Any]:
+    """Up to `fetch` rows of `query` after `start`, in order, with their sort values last.
+
+    Led by a nullable field, the rows after a cursor are read in two index ranges, the present
+    values then the missing ones, each a row-value comparison: one condition joining them
+    with OR would make both backends read the list from its start up to the cursor."""
+    if start is None or not _nullable_lead(ordering):
+        return list(session.execute(page_query(query, ordering, start, fetch)).all())
+    keyed = query.add_columns(*(field.column for field, _ in ordering.fields))
+    keyed = keyed.order_by(None).order_by(*ordering.order_by())
+    lead = ordering.fields[0][0].column
+    if start[0] is None:
+        parts = [keyed.where(lead.is_(None), _beyond(ordering.fields[1:], start[1:]))]
+    else:
+        parts = [
+            keyed.where(lead.is_not(None), _beyond(ordering.fields, start)),
+            keyed.where(lead.is_(None)),
+        ]
+    rows: list[Any] = []
+    for part in parts:
+        rows += session.execute(part.limit(fetch - len(rows))).all()
+        if len(rows) >= fetch:
+            break
+    return rows

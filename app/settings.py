@@ -28,6 +28,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds clients and shared caches may reuse a response (Cache-Control).",
     )
+    response_cache_mb: int = Field(
+        default=32,
+        ge=0,
+        description="Megabytes of finished GET answers each process keeps in memory, keyed on "
+        "the data version (0: none). Repeated reads are then answered without a query.",
+    )
     cors_origins: str = Field(
         default="*",
         description="Origins allowed to read the API from a browser: `*` or a comma-separated "

@@ -74,7 +74,6 @@ def caller(
         app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR))
         yield Caller(app, {})
         app.state.engine.dispose()
-        app.state.version_engine.dispose()
         assert database_state(seeded_url) == before
         return
     url = migrated_and_seeded(make_database())
@@ -88,7 +87,6 @@ def caller(
     app = create_app(settings)
     yield Caller(app, {"Authorization": f"Bearer {token}"})
     app.state.engine.dispose()
-    app.state.version_engine.dispose()
     # Whatever was written is whole: each version has its citations, log entry and index entry.
     with create_engine_for(url).connect() as connection:
         half = connection.execute(text(HALF_WRITTEN)).all()

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from app.models import Fact
+from app.models import LISTED, Fact
 from app.pagination import SortField, Sorting
 from app.queries.moment import fact_served, fact_version_at, reading_as_of
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
@@ -103,9 +103,14 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
     """Whether the whole list the filters select is complete, by the source's word: false if
     any member is marked partial, true only if all are marked complete; and the notes."""
     conditions = _conditions(as_of=reading_as_of(session), **filters)
-    query = select(Fact.list_complete, Fact.list_note).where(*conditions).distinct()
-    rows = session.exec(query).all()
-    flags = {complete for complete, _ in rows}
+    # Few facts are marked at all: those are read from a partial index (ix_fact_listed), and
+    # one unmarked row, if any, is enough to know, so no list is read whole.
+    marked = select(Fact.list_complete, Fact.list_note).where(*conditions, LISTED).distinct()
+    rows = session.exec(marked).all()
+    unmarked = select(Fact.row_id).where(*conditions, col(Fact.list_complete).is_(None)).limit(1)
+    flags: set[bool | None] = {complete for complete, _ in rows if complete is not None}
+    if session.exec(unmarked).first() is not None:
+        flags.add(None)
     complete = False if False in flags else (True if flags == {True} else None)
     return complete, sorted({note for _, note in rows if note})
 

@@ -21,8 +21,8 @@ from app.pagination import (
     PageParams,
     Sorting,
     decode_cursor,
-    page_query,
     read_page,
+    read_rows,
 )
 from app.present import fact_match, present_facts
 from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_completeness
@@ -64,7 +64,7 @@ def _stream(
     width = len(ordering.fields)
     with Session(engine) as session:
         while True:
-            rows = session.execute(page_query(query, ordering, start, STREAM_BATCH)).all()
+            rows = read_rows(session, query, ordering, start, STREAM_BATCH)
             if not rows:
                 return
             yield present(session, [row_of(row) for row in rows])

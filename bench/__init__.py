@@ -1,0 +1,1 @@
+"""The benchmark: `python -m bench` (or `bench/run`). See docs/benchmarks.md."""

@@ -1,0 +1,266 @@
+"""`python -m bench`: the project, the framework ceiling and Datasette, loaded in one run.
+
+Every server runs pinned to core 0 and wrk to core 1. Each repeat starts every server afresh
+and loads each of its scenarios; medians over the repeats are reported, as ratios to the
+FastAPI constant route and to Datasette measured in the same run. Results go to
+bench/results/latest.json and bench/results/latest.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench import report, servers, wrk
+from bench.cursors import deep_cursor_path
+from bench.databases import BenchDatabases, prepare
+from bench.scenarios import Scenario, large_scenarios, seed_scenarios
+
+RESULTS = servers.ROOT / "bench" / "results"
+SERVER_CORE, LOAD_CORE = 0, 1
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="length of each load (10)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of everything (3)")
+    parser.add_argument("--connections", type=int, default=32, help="open connections (32)")
+    parser.add_argument("--events", type=int, default=1_000_000, help="large data set (1M)")
+    parser.add_argument("--small-events", type=int, default=10_000, help="small data set (10k)")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also measure the project on this PostgreSQL database (schemas bench_*)",
+    )
+    parser.add_argument("--skip-cold-start", action="store_true")
+    return parser.parse_args(argv)
+
+
+def _machine() -> dict[str, Any]:
+    model = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    memory = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+    }
+
+
+def _fetch_json_and_tag(port: int) -> tuple[bytes, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/missions/mss")
+    response = connection.getresponse()
+    body = response.read()
+    return body, response.headers["etag"]
+
+
+class Runner:
+    def __init__(self, args: argparse.Namespace, wrk_path: str) -> None:
+        self.args, self.wrk = args, wrk_path
+        # name -> target -> list of per-repeat results
+        self.runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def load(
+        self, server: servers.Server, scenario: str, target: str, path: str, **kw: Any
+    ) -> None:
+        # A short warm-up first: imports, caches and connection pools are filled.
+        wrk.run(self.wrk, server.url(path), core=LOAD_CORE, seconds=1, connections=4, **kw)
+        result = wrk.run(
+            self.wrk,
+            server.url(path),
+            core=LOAD_CORE,
+            seconds=self.args.seconds,
+            connections=self.args.connections,
+            **kw,
+        )
+        entry = {**asdict(result), "rss_mb": round(server.rss_mb, 1)}
+        self.runs.setdefault(scenario, {}).setdefault(target, []).append(entry)
+        print(
+            f"  {scenario:<44} {target:<22} {result.requests_per_s:>9.0f} req/s "
+            f"p50 {result.p50_ms:6.2f} ms p99 {result.p99_ms:7.2f} ms err {result.errors}"
+        )
+
+
+def _project(
+    name: str, url: str, *, cached: bool, port: int
+) -> Any:  # a context manager of servers.Server
+    env = {"DATABASE_URL": url, "MISSION_FACTS_RESPONSE_CACHE_MB": "32" if cached else "0"}
+    return servers.started(
+        name,
+        servers.project_command(port),
+        port=port,
+        ready_path="/health",
+        core=SERVER_CORE,
+        env=env,
+    )
+
+
+def _measure(
+    runner: Runner,
+    dbs: BenchDatabases,
+    scenarios: list[Scenario],
+    constant_json: Path,
+) -> None:
+    ceilings = {"fastapi_app": "ceiling: FastAPI", "starlette_app": "ceiling: Starlette"}
+    for factory, target in ceilings.items():
+        port = servers.free_port()
+        command = servers.ceiling_command(port, factory)
+        env = {"BENCH_CONSTANT_JSON": str(constant_json)}
+        with servers.started(
+            target, command, port=port, ready_path="/constant", core=SERVER_CORE, env=env
+        ) as server:
+            runner.load(server, "ceiling (constant /missions/mss)", target, "/constant")
+    for backend, urls in dbs.project_urls().items():
+        for cached in (True, False):
+            groups: dict[str, list[Scenario]] = {}
+            for scenario in scenarios:
+                if scenario.cached == cached and scenario.db in urls:
+                    groups.setdefault(scenario.db, []).append(scenario)
+            for db, members in groups.items():
+                port = servers.free_port()
+                with _project(f"project {db}", urls[db], cached=cached, port=port) as server:
+                    for scenario in members:
+                        runner.load(
+                            server,
+                            scenario.name,
+                            f"project ({backend})",
+                            scenario.path,
+                            headers=scenario.headers,
+                        )
+    port = servers.free_port()
+    files = dbs.sqlite_files()
+    with servers.started(
+        "datasette",
+        servers.datasette_command(port, list(files.values())),
+        port=port,
+        ready_path="/-/versions.json",
+        core=SERVER_CORE,
+    ) as server:
+        measured = set()
+        for scenario in scenarios:
+            if scenario.datasette is None:
+                continue
+            # Scenarios with one equivalent (a 304: Datasette has no validators) share a load.
+            path = scenario.datasette.format(db=files[scenario.db].stem)
+            if path not in measured:
+                measured.add(path)
+                runner.load(server, f"datasette {path}", "Datasette", path)
+
+
+def _cold_start(dbs: BenchDatabases, repeats: int) -> dict[str, list[float]]:
+    """Seconds from process start to the first 200: an empty database (migrate, seed, serve)
+    against Datasette opening the seeded file."""
+    times: dict[str, list[float]] = {"project (empty SQLite)": [], "Datasette": []}
+    for i in range(repeats):
+        empty = dbs.folder / f"cold-start-{i}.db"
+        for leftover in dbs.folder.glob(f"cold-start-{i}.db*"):
+            leftover.unlink()
+        port = servers.free_port()
+        command = [servers.PYTHON, "-m", "app.cli", "serve", "--port", str(port)]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["taskset", "-c", str(SERVER_CORE), *command],
+            cwd=servers.ROOT,
+            env={**os.environ, "DATABASE_URL": f"sqlite:///{empty}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            servers.wait_for_200(port, "/missions/mss", process, limit=120)
+            times["project (empty SQLite)"].append(time.perf_counter() - started)
+        finally:
+            process.terminate()
+            process.wait()
+        port = servers.free_port()
+        seeded = dbs.sqlite_files()["seed"]
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["taskset", "-c", str(SERVER_CORE), *servers.datasette_command(port, [seeded])],
+            cwd=servers.ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            servers.wait_for_200(port, f"/{seeded.stem}/mission/mss.json", process, limit=120)
+            times["Datasette"].append(time.perf_counter() - started)
+        finally:
+            process.terminate()
+            process.wait()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    if (os.cpu_count() or 1) < 2:
+        sys.exit("the benchmark pins the server and wrk to separate cores: it needs two")
+    wrk_path = wrk.require_wrk()
+    dbs = prepare(args.events, args.small_events, args.postgres)
+    runner = Runner(args, wrk_path)
+
+    # The constant the ceiling returns: the project's own /missions/mss, so the size matches.
+    port = servers.free_port()
+    with _project("project", dbs.project_urls()["sqlite"]["seed"], cached=True, port=port) as s:
+        body, etag = _fetch_json_and_tag(s.port)
+    constant_json = dbs.folder / "constant.json"
+    constant_json.write_bytes(body)
+    scenarios = seed_scenarios(etag)
+    for db, events in (("large", args.events), ("small", args.small_events)):
+        engine, settings = dbs.engine_and_settings(db)
+        deep_id, id_values = deep_cursor_path(
+            engine, settings, "/facts", {"kind": "displacement"}, "id", int(events * 0.9)
+        )
+        deep_date, _ = deep_cursor_path(
+            engine, settings, "/displacement-events", {}, "date", int(events * 0.9)
+        )
+        engine.dispose()
+        scenarios += large_scenarios(db, deep_id, id_values[0], deep_date)
+
+    for repeat in range(1, args.repeats + 1):
+        print(f"repeat {repeat} of {args.repeats}")
+        _measure(runner, dbs, scenarios, constant_json)
+    cold = {} if args.skip_cold_start else _cold_start(dbs, args.repeats)
+
+    results = report.summarise(runner.runs, cold, scenarios)
+    results["runs"] = runner.runs  # every repeat's figures, beside the medians
+    results["machine"] = _machine()
+    results["settings"] = {
+        "seconds": args.seconds,
+        "repeats": args.repeats,
+        "connections": args.connections,
+        "events": args.events,
+        "small_events": args.small_events,
+        # Credentials in a database URL are not written down.
+        "command": re.sub(
+            r"://[^@/]+@",
+            "://USER:PASSWORD@",
+            "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
+        ),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / "latest.md").write_text(report.markdown(results))
+    print(report.markdown(results))
+    print(f"written: {RESULTS / 'latest.json'} and {RESULTS / 'latest.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

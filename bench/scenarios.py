@@ -1,0 +1,109 @@
+"""What is measured: each of the project's reads beside Datasette's equivalent query.
+
+`db` names the database a scenario reads: "seed" is the curated data set, "large" and
+"small" are synthetic (a million and ten thousand displacement events). `cached` false means
+the project server runs with its response cache off, so every request runs its queries.
+"""
+
+from dataclasses import dataclass, field
+
+NO_EXTRAS = "_nocount=1&_nofacet=1"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    db: str
+    path: str
+    datasette: str | None  # the equivalent Datasette path (its database named {db})
+    cached: bool = True
+    headers: dict[str, str] = field(default_factory=dict)
+    hot: bool = False  # a target of 0.8x the ceiling, p99 under 10 ms
+    uncached_list: bool = False  # a target of 0.3x the ceiling
+
+
+def seed_scenarios(etag: str) -> list[Scenario]:
+    current = "record_status=current"
+    return [
+        Scenario(
+            "hot: /missions/mss",
+            "seed",
+            "/missions/mss",
+            "/{db}/mission/mss.json",
+            hot=True,
+        ),
+        Scenario(
+            "hot: /missions/mss/funding",
+            "seed",
+            "/missions/mss/funding",
+            f"/{{db}}/fact.json?mission_slug=mss&kind__startswith=funding.&{current}&{NO_EXTRAS}",
+            hot=True,
+        ),
+        Scenario(
+            "hot: /facts?kind=funding.donor",
+            "seed",
+            "/facts?kind=funding.donor",
+            f"/{{db}}/fact.json?kind=funding.donor&{current}&{NO_EXTRAS}",
+            hot=True,
+        ),
+        Scenario(
+            "hot: list page /facts (50)",
+            "seed",
+            "/facts",
+            f"/{{db}}/fact.json?{current}&_sort=fact_id&_size=50&{NO_EXTRAS}",
+            hot=True,
+        ),
+        Scenario(
+            "hot: CSV /facts?format=csv",
+            "seed",
+            "/facts?format=csv",
+            f"/{{db}}/fact.csv?{current}&_sort=fact_id&_size=max&{NO_EXTRAS}",
+            hot=True,
+        ),
+        Scenario(
+            "304: /missions/mss If-None-Match",
+            "seed",
+            "/missions/mss",
+            "/{db}/mission/mss.json",
+            headers={"If-None-Match": etag},
+            hot=True,
+        ),
+        Scenario(
+            "uncached: /missions/mss",
+            "seed",
+            "/missions/mss",
+            "/{db}/mission/mss.json",
+            cached=False,
+        ),
+    ]
+
+
+def large_scenarios(db: str, deep_id: str, deep_id_value: str, deep_date: str) -> list[Scenario]:
+    """Pages of displacement events, uncached: the first page, a page deep in the list."""
+    events = f"/{{db}}/fact.json?kind=displacement&record_status=current&_size=50&{NO_EXTRAS}"
+    return [
+        Scenario(
+            f"uncached: first page by id [{db}]",
+            db,
+            "/facts?kind=displacement&sort=id",
+            f"{events}&_sort=fact_id",
+            cached=False,
+            uncached_list=True,
+        ),
+        Scenario(
+            f"uncached: deep cursor by id [{db}]",
+            db,
+            deep_id,
+            f"{events}&_sort=fact_id&fact_id__gt={deep_id_value}",
+            cached=False,
+            uncached_list=True,
+        ),
+        Scenario(
+            f"uncached: deep cursor by date [{db}]",
+            db,
+            deep_date,
+            None,
+            cached=False,
+            uncached_list=True,
+        ),
+    ]

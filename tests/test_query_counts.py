@@ -1,0 +1,70 @@
+"""No endpoint runs more than a fixed number of queries, and none runs one per item (N+1)."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import SEED_DIR
+from tests.endpoints import EXAMPLE_PATHS, LIST_PATHS
+from tests.statement_counter import counting
+
+# The most statements any read may run: a page, its citations, the missions, countries and
+# actors it names, the list's completeness and its total.
+MAX_STATEMENTS = 12
+# Batch lookups a page runs only when its items call for them (a search page's facts, their
+# citations, missions, countries, actors): a longer page may add these, never one per item.
+LOOKUPS_BY_NAME = 5
+
+
+@pytest.fixture(scope="module")
+def uncached(seeded_url: str) -> Iterator[TestClient]:
+    """An app that keeps no answers, so every request runs its queries."""
+    app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR, response_cache_mb=0))
+    with TestClient(app) as client:
+        yield client
+    app.state.engine.dispose()
+
+
+def statements_for(client: TestClient, path: str, **headers: str) -> list[str]:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.get(path, headers=headers)  # the first request of a path may warm lookups
+    with counting(engine) as seen:
+        response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.text[:300])
+    return seen
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_PATHS.values()))
+def test_every_endpoint_stays_under_the_bound(uncached: TestClient, path: str) -> None:
+    seen = statements_for(uncached, path)
+    assert len(seen) <= MAX_STATEMENTS, "\n\n".join(seen)
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+@pytest.mark.parametrize("output", ["json", "csv"])
+def test_a_list_costs_the_same_queries_for_one_item_or_many(
+    uncached: TestClient, path: str, output: str
+) -> None:
+    joiner = "&" if "?" in path else "?"
+    one = statements_for(uncached, f"{path}{joiner}limit=1&format={output}")
+    many = statements_for(uncached, f"{path}{joiner}limit=500&format={output}")
+    assert len(many) - len(one) <= LOOKUPS_BY_NAME, "\n\n".join(many)
+    assert len(many) <= MAX_STATEMENTS
+
+
+def test_the_whole_list_as_csv_reads_in_batches_not_per_row(uncached: TestClient) -> None:
+    engine = uncached.app.state.engine  # type: ignore[attr-defined]
+    with counting(engine) as seen:
+        assert uncached.get("/facts?format=csv").status_code == 200
+    assert len(seen) <= MAX_STATEMENTS
+
+
+def test_a_repeated_read_runs_no_query_at_all(client: TestClient) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.get("/missions/mss/funding")
+    with counting(engine) as seen:
+        assert client.get("/missions/mss/funding").status_code == 200
+    assert seen == []

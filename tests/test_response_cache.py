@@ -1,0 +1,152 @@
+"""Answers kept in memory: the same bytes as a fresh answer, never older than the last write."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session
+
+from app.db import make_engine
+from app.main import create_app
+from app.models import Fact
+from app.queries.state import bump_data_version
+from app.response_cache import CachedResponse, ResponseCache
+from app.settings import Settings
+from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
+from tests.endpoints import EXAMPLE_PATHS
+from tests.statement_counter import counting
+
+FUNDING = "/missions/mss/funding"
+NOTE = "USD 48 million of the MSS trust fund remains unallocated."
+
+
+def app_client(url: str, cache_mb: int = 32) -> TestClient:
+    return TestClient(
+        create_app(Settings(database_url=url, seed_dir=SEED_DIR, response_cache_mb=cache_mb))
+    )
+
+
+@pytest.fixture
+def own_database(make_database: DatabaseFactory) -> str:
+    return migrated_and_seeded(make_database())
+
+
+def edit_summary(url: str, old: str, new: str) -> None:
+    """A committed change of the data, as any writer makes it: the rows and the version."""
+    engine = make_engine(url)
+    with Session(engine) as session, session.begin():
+        session.execute(update(Fact).where(Fact.summary == old).values(summary=new))  # type: ignore[arg-type]
+        bump_data_version(session)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def fresh(seeded_url: str) -> Iterator[TestClient]:
+    with app_client(seeded_url, cache_mb=0) as client:
+        yield client
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_PATHS.values()))
+def test_a_kept_answer_is_the_fresh_answer(
+    client: TestClient, fresh: TestClient, path: str
+) -> None:
+    client.get(path)
+    kept, made = client.get(path), fresh.get(path)
+    assert kept.status_code == made.status_code == 200
+    assert kept.content == made.content
+    for header in ("etag", "last-modified", "cache-control", "content-type", "link", "vary"):
+        assert kept.headers.get(header) == made.headers.get(header), header
+
+
+def test_a_write_committed_elsewhere_is_seen_by_the_next_request(own_database: str) -> None:
+    with app_client(own_database) as client:
+        before = client.get(FUNDING)
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        with counting(engine) as seen:
+            assert client.get(FUNDING).content == before.content
+        assert seen == []  # answered from memory
+        edit_summary(own_database, NOTE, NOTE.replace("remains", "is still"))
+        after = client.get(FUNDING)
+        assert "is still unallocated" in after.text
+        assert after.headers["etag"] != before.headers["etag"]
+        assert (
+            client.get(FUNDING, headers={"If-None-Match": before.headers["etag"]}).status_code
+            == 200
+        )
+
+
+def test_kept_answers_still_revalidate(client: TestClient) -> None:
+    first = client.get("/missions/mss")
+    tag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert client.get("/missions/mss").status_code == 200
+    assert client.get("/missions/mss", headers={"If-None-Match": tag}).status_code == 304
+    since = client.get("/missions/mss", headers={"If-Modified-Since": modified})
+    assert since.status_code == 304 and since.content == b""
+    assert "content-type" not in since.headers
+    head = client.head("/missions/mss")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == first.headers["content-length"]
+
+
+def test_requests_with_credentials_are_answered_afresh(client: TestClient) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.get(FUNDING)
+    with counting(engine) as seen:
+        assert client.get(FUNDING, headers={"Authorization": "Bearer x"}).status_code == 200
+    assert seen != []
+
+
+def test_errors_are_not_kept(client: TestClient) -> None:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    client.get("/facts/no-such-fact")
+    with counting(engine) as seen:
+        assert client.get("/facts/no-such-fact").status_code == 404
+    assert seen != []
+
+
+def test_cors_headers_of_one_origin_are_not_kept_for_another(seeded_url: str) -> None:
+    origins = "https://a.example,https://b.example"
+    settings = Settings(database_url=seeded_url, seed_dir=SEED_DIR, cors_origins=origins)
+    with TestClient(create_app(settings)) as client:
+        a = client.get(FUNDING, headers={"Origin": "https://a.example"})
+        b = client.get(FUNDING, headers={"Origin": "https://b.example"})
+        assert a.headers["access-control-allow-origin"] == "https://a.example"
+        assert b.headers["access-control-allow-origin"] == "https://b.example"
+        assert "access-control-allow-origin" not in client.get(FUNDING).headers
+
+
+def _entry(size: int) -> CachedResponse:
+    return CachedResponse(200, [], b"x" * size, datetime.now(UTC))
+
+
+def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
+    cache = ResponseCache(max_bytes=1000, max_entry_bytes=600)
+    cache.see_version(1)
+    cache.put("a", 1, _entry(300))
+    cache.put("b", 1, _entry(300))
+    assert cache.get("a") is not None  # a is now the most recently used
+    cache.put("c", 1, _entry(300))
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    cache.put("big", 1, _entry(700))
+    assert cache.get("big") is None
+
+
+def test_a_new_version_drops_every_older_answer() -> None:
+    cache = ResponseCache(max_bytes=10_000, max_entry_bytes=10_000)
+    cache.see_version(1)
+    cache.put("a", 1, _entry(10))
+    cache.see_version(2)
+    assert len(cache) == 0
+    cache.put("late", 1, _entry(10))  # made under version 1, finished after 2 was seen
+    assert cache.get("late") is None
+
+
+def test_no_cache_at_all_when_its_size_is_zero(seeded_url: str) -> None:
+    with app_client(seeded_url, cache_mb=0) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        client.get(FUNDING)
+        with counting(engine) as seen:
+            assert client.get(FUNDING).status_code == 200
+        assert seen != []
