@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, create_engine
 
 from app.problems import invalid
@@ -37,7 +38,7 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
         def connect_read_only() -> sqlite3.Connection:
             return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
 
-        engine = create_engine("sqlite://", creator=connect_read_only, **POOL)
+        engine = create_engine("sqlite://", creator=connect_read_only, poolclass=QueuePool, **POOL)
     else:
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)

@@ -211,6 +211,7 @@ def _fact(fact_id: str, kind: str, recorded: Any, **values: Any) -> dict[str, An
         change_reason="Synthetic data for benchmarks.",
         kind=kind,
         derived=False,
+        rank="normal",
     )
     row.update(values)
     return row
@@ -407,7 +408,7 @@ def _write_facts(
             {
                 "id": writer.next_entry,
                 "entry_type": ENTRY_FACT,
-                "entry_id": row["fact_id"],
+                "entry_id": str(row["row_id"]),  # one entry per fact version
                 "tokens": words,
             }
         )

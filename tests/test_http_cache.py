@@ -153,12 +153,22 @@ def test_cors_origins_are_configurable(restricted: TestClient) -> None:
         headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
     )
     assert preflight.status_code == 400
-    # Writes are not among the methods a browser may send from elsewhere.
-    post = restricted.options(
-        "/facts",
-        headers={"Origin": "https://news.example", "Access-Control-Request-Method": "DELETE"},
+    # An allowed origin's pages may also write: a write carries a token, never a cookie.
+    delete = restricted.options(
+        "/facts/x",
+        headers={
+            "Origin": "https://news.example",
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "authorization, if-match",
+        },
     )
-    assert post.status_code == 400
+    assert delete.status_code == 200
+    assert "DELETE" in delete.headers["access-control-allow-methods"]
+    elsewhere = restricted.options(
+        "/facts/x",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "DELETE"},
+    )
+    assert elsewhere.status_code == 400
 
 
 @pytest.mark.parametrize("chart", ["personnel", "funding", "timeline"])

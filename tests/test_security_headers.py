@@ -170,7 +170,7 @@ def test_an_unsafe_request_id_is_replaced(client: TestClient, sent: bytes) -> No
     [
         ("GET", "/missions/no-such-mission", 404),
         ("GET", "/no/such/route", 404),
-        ("POST", "/facts", 405),
+        ("PUT", "/missions", 405),
         ("GET", "/facts?limit=0", 422),
         ("GET", "/facts?cursor=forged", 422),
     ],
