@@ -64,8 +64,10 @@ def make_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database
 
     yield new_database
     if admin is not None:
-        with admin.begin() as connection:
-            for schema in schemas:
+        # One transaction per schema: dropping them all at once would need a lock for every
+        # table of every test database, more than PostgreSQL's lock table holds.
+        for schema in schemas:
+            with admin.begin() as connection:
                 connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 

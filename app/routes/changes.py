@@ -186,7 +186,8 @@ def _atom_entry(change: ChangeOut, base: str) -> str:
     responses=problem_responses(404, 422),
 )
 def get_change(
-    change_id: Annotated[int, Path(ge=1, le=2**62, description="The change's number.")],
+    # Bounded to what every database's integer column holds (PostgreSQL's is 32-bit).
+    change_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The change's number.")],
     session: SessionDep,
 ) -> ChangeOut:
     """One entry of the change feed by its number, with links to the record as it stands and
