@@ -11,9 +11,40 @@ from app.editing.versions import log_change
 from app.models import Source
 from app.problems import invalid
 from app.queries.search import index_source
-from app.spec import SourceUpload
+from app.spec import SourceMeta, SourceUpload
 
 API_ORIGIN = "api"
+
+
+def source_row(
+    meta: SourceMeta, *, text: str, sha256: str, by: str, origin: str, at: datetime | None = None
+) -> Source:
+    """The stored row of a source, from what is known about it and its text: the same for a
+    seed file and for the write API."""
+    published = meta.published
+    row = Source(
+        id=meta.id,
+        url=meta.url,
+        publisher=meta.publisher,
+        title=meta.title,
+        title_derived=meta.title_derived,
+        title_derivation=meta.title_derivation,
+        language=meta.language,
+        published_value=published.value,
+        published_precision=published.precision,
+        published_qualifier=published.qualifier,
+        published_as_stated=published.as_stated,
+        published_resolution=published.resolution,
+        sha256=sha256,
+        text=text,
+        notes=meta.notes,
+        not_citable=list(meta.not_citable),
+        recorded_by=by,
+        origin=origin,
+    )
+    if at is not None:
+        row.recorded_at = at
+    return row
 
 
 def create_source(
@@ -32,28 +63,7 @@ def create_source(
         raise HTTPException(
             409, f"A different text is stored as source {upload.id!r}; choose another id."
         )
-    published = upload.published
-    source = Source(
-        id=upload.id,
-        url=upload.url,
-        publisher=upload.publisher,
-        title=upload.title,
-        title_derived=upload.title_derived,
-        title_derivation=upload.title_derivation,
-        language=upload.language,
-        published_value=published.value,
-        published_precision=published.precision,
-        published_qualifier=published.qualifier,
-        published_as_stated=published.as_stated,
-        published_resolution=published.resolution,
-        sha256=digest,
-        text=upload.text,
-        notes=upload.notes,
-        not_citable=list(upload.not_citable),
-        recorded_at=at,
-        recorded_by=by,
-        origin=API_ORIGIN,
-    )
+    source = source_row(upload, text=upload.text, sha256=digest, by=by, origin=API_ORIGIN, at=at)
     session.add(source)
     session.flush()
     log_change(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app.countries import lookup_country
+from app.editing.sources import source_row
 from app.editing.versions import add_version, fact_content, log_change, retract, same_content
 from app.models import (
     RECORD_CURRENT,
@@ -219,26 +220,8 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         _upsert(session, country, report)
     for loaded in seed.sources.values():
         spec = loaded.spec
-        published = spec.published
-        source = Source(
-            id=spec.id,
-            url=spec.url,
-            publisher=spec.publisher,
-            title=spec.title,
-            title_derived=spec.title_derived,
-            title_derivation=spec.title_derivation,
-            language=spec.language,
-            published_value=published.value,
-            published_precision=published.precision,
-            published_qualifier=published.qualifier,
-            published_as_stated=published.as_stated,
-            published_resolution=published.resolution,
-            sha256=loaded.sha256,
-            text=loaded.text,
-            notes=spec.notes,
-            not_citable=list(spec.not_citable),
-            recorded_by=SEED_AUTHOR,
-            origin=SEED_ORIGIN,
+        source = source_row(
+            spec, text=loaded.text, sha256=loaded.sha256, by=SEED_AUTHOR, origin=SEED_ORIGIN
         )
         if _upsert(session, source, report):
             log_change(
