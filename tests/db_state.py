@@ -32,3 +32,24 @@ def database_state(database: str | Engine) -> DatabaseState:
         if isinstance(database, str):
             engine.dispose()
     return DatabaseState(counts=counts, checksum=digest.hexdigest())
+
+
+HALF_WRITTEN = (
+    "SELECT f.fact_id FROM fact f WHERE "
+    "NOT EXISTS (SELECT 1 FROM fact_citation c WHERE c.fact_row_id = f.row_id) "
+    "OR NOT EXISTS (SELECT 1 FROM change g WHERE g.record_id = f.fact_id) "
+    "OR NOT EXISTS (SELECT 1 FROM search_entry s WHERE s.entry_type = 'fact' "
+    "AND s.entry_id = CAST(f.row_id AS VARCHAR(120)))"
+)
+
+
+def half_written_facts(database: str | Engine) -> list[str]:
+    """Ids of fact versions missing their citation, change-log entry or search entry: what a
+    write that was only partly applied would leave behind."""
+    engine = create_engine(database) if isinstance(database, str) else database
+    try:
+        with engine.connect() as connection:
+            return [row[0] for row in connection.execute(text(HALF_WRITTEN))]
+    finally:
+        if isinstance(database, str):
+            engine.dispose()

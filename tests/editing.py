@@ -40,6 +40,19 @@ def fixture_source(**changes: Any) -> dict[str, Any]:
     return {**body, **changes}
 
 
+def numbered_fact(fact_id: str, version: int = 1) -> dict[str, Any]:
+    """A test fact whose summary and value both say `version`, so a reader can tell a whole
+    record from a mix of two versions."""
+    return {
+        "id": fact_id,
+        "kind": "personnel.deployed",
+        "summary": f"{fact_id} version {version}",
+        "mission": "mss",
+        "quantity": {"value": version, "unit": "officers", "qualifier": "exact"},
+        "cite": [{"quote": "1,200 officers", "source": TEST_SOURCE_ID}],
+    }
+
+
 def personnel_fact(fact_id: str = "test-personnel-march", **changes: Any) -> dict[str, Any]:
     body = {
         "id": fact_id,

@@ -4,7 +4,6 @@ worker processes on one database (a SQLite file in WAL mode, or PostgreSQL)."""
 import functools
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 from sqlmodel import Session
@@ -12,25 +11,12 @@ from sqlmodel import Session
 from app.auth import create_token
 from app.db import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import TEST_SOURCE_ID, fixture_source
+from tests.editing import fixture_source, numbered_fact
 from tests.test_cli import serving
 
 WRITERS = 4
 VERSIONS = 6  # per writer: one create, then corrections
 SHARED = "test-concurrent-shared"
-
-
-def _fact(fact_id: str, version: int) -> dict[str, Any]:
-    """Version k of a test fact states k in its summary and its value, so a reader can tell
-    a whole record from a mix of two versions."""
-    return {
-        "id": fact_id,
-        "kind": "personnel.deployed",
-        "summary": f"{fact_id} version {version}",
-        "mission": "mss",
-        "quantity": {"value": version, "unit": "officers", "qualifier": "exact"},
-        "cite": [{"quote": "1,200 officers", "source": TEST_SOURCE_ID}],
-    }
 
 
 def _run_all(tasks: list[Callable[[], None]]) -> list[BaseException]:
@@ -63,7 +49,7 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_records(
     with serving(url, "--workers", "2") as base:
         with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
             assert client.post("/sources", json=fixture_source()).status_code == 201
-            assert client.post("/facts", json=_fact(SHARED, 1)).status_code == 201
+            assert client.post("/facts", json=numbered_fact(SHARED, 1)).status_code == 201
 
         acknowledged: list[tuple[str, int]] = []
         shared_wins: list[int] = []
@@ -73,11 +59,11 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_records(
         def writer(number: int) -> None:
             fact_id = f"test-concurrent-{number}"
             with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
-                response = client.post("/facts", json=_fact(fact_id, 1))
+                response = client.post("/facts", json=numbered_fact(fact_id, 1))
                 assert response.status_code == 201, response.text
                 acknowledged.append((fact_id, 1))
                 for version in range(2, VERSIONS + 1):
-                    body = {**_fact(fact_id, version), "reason": f"Test write {version}"}
+                    body = {**numbered_fact(fact_id, version), "reason": f"Test write {version}"}
                     response = client.put(f"/facts/{fact_id}", json=body)
                     assert response.status_code == 200, response.text
                     assert response.headers["etag"] == f'"v{version}"'
@@ -86,7 +72,10 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_records(
                     seen = client.get(f"/facts/{SHARED}")
                     tag = seen.headers["etag"]
                     claim = int(tag.strip('"v')) + 1
-                    body = {**_fact(SHARED, claim), "reason": f"Test race by writer {number}"}
+                    body = {
+                        **numbered_fact(SHARED, claim),
+                        "reason": f"Test race by writer {number}",
+                    }
                     race = client.put(f"/facts/{SHARED}", json=body, headers={"If-Match": tag})
                     assert race.status_code in (200, 412), race.text
                     if race.status_code == 200:

@@ -12,22 +12,12 @@ from sqlmodel import Session
 from app.auth import create_token
 from app.db import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import TEST_SOURCE_ID, fixture_source
+from tests.db_state import half_written_facts
+from tests.editing import fixture_source, numbered_fact
 from tests.test_cli import serving, start_server, stop_server
 
 WRITERS = 4
 KILL_AFTER = 30  # acknowledged writes before the kill
-
-
-def _fact(fact_id: str) -> dict[str, object]:
-    return {
-        "id": fact_id,
-        "kind": "personnel.deployed",
-        "summary": f"Test fixture {fact_id}",
-        "mission": "mss",
-        "quantity": {"value": 1200, "unit": "officers", "qualifier": "exact"},
-        "cite": [{"quote": "1,200 officers", "source": TEST_SOURCE_ID}],
-    }
 
 
 def test_acknowledged_writes_survive_sigkill(make_database: DatabaseFactory) -> None:
@@ -49,7 +39,7 @@ def test_acknowledged_writes_survive_sigkill(make_database: DatabaseFactory) -> 
                 for count in range(10_000):
                     fact_id = f"test-crash-{number}-{count}"
                     try:
-                        response = client.post("/facts", json=_fact(fact_id))
+                        response = client.post("/facts", json=numbered_fact(fact_id))
                     except httpx.TransportError:
                         return  # the server is gone
                     assert response.status_code == 201, response.text
@@ -72,18 +62,9 @@ def test_acknowledged_writes_survive_sigkill(make_database: DatabaseFactory) -> 
     with Session(engine) as session:
         if engine.dialect.name == "sqlite":
             assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        # Nothing half-applied: every stored version has its citation, its change-log entry
-        # and its search entry, whether or not its writer heard back.
-        half = session.execute(
-            text(
-                "SELECT f.fact_id FROM fact f WHERE f.fact_id LIKE 'test-crash-%' AND ("
-                "NOT EXISTS (SELECT 1 FROM fact_citation c WHERE c.fact_row_id = f.row_id) "
-                "OR NOT EXISTS (SELECT 1 FROM change g WHERE g.record_id = f.fact_id) "
-                "OR NOT EXISTS (SELECT 1 FROM search_entry s WHERE s.entry_type = 'fact' "
-                "AND s.entry_id = CAST(f.row_id AS VARCHAR(120))))"
-            )
-        ).all()
-        assert half == []
+    # Nothing half-applied: every stored version has its citation, its change-log entry and
+    # its search entry, whether or not its writer heard back.
+    assert half_written_facts(engine) == []
     engine.dispose()
 
     with serving(url) as base, httpx.Client(base_url=base, timeout=30) as client:

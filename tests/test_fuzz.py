@@ -25,8 +25,6 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-from sqlalchemy import create_engine as create_engine_for
-from sqlalchemy import text
 from sqlmodel import Session
 
 from app.auth import create_token
@@ -34,7 +32,7 @@ from app.db import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
-from tests.db_state import database_state
+from tests.db_state import database_state, half_written_facts
 
 EXAMPLES = int(os.environ.get("MISSION_FACTS_FUZZ_EXAMPLES", "25"))
 CHECKS = [
@@ -88,18 +86,7 @@ def caller(
     yield Caller(app, {"Authorization": f"Bearer {token}"})
     app.state.engine.dispose()
     # Whatever was written is whole: each version has its citations, log entry and index entry.
-    with create_engine_for(url).connect() as connection:
-        half = connection.execute(text(HALF_WRITTEN)).all()
-    assert half == []
-
-
-HALF_WRITTEN = (
-    "SELECT f.fact_id FROM fact f WHERE "
-    "NOT EXISTS (SELECT 1 FROM fact_citation c WHERE c.fact_row_id = f.row_id) "
-    "OR NOT EXISTS (SELECT 1 FROM change g WHERE g.record_id = f.fact_id) "
-    "OR NOT EXISTS (SELECT 1 FROM search_entry s WHERE s.entry_type = 'fact' "
-    "AND s.entry_id = CAST(f.row_id AS VARCHAR(120)))"
-)
+    assert half_written_facts(url) == []
 
 
 @schema.parametrize()

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from app.auth import create_token
 from app.db import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import TEST_SOURCE_ID, fixture_source
+from tests.editing import fixture_source, numbered_fact
 from tests.test_cli import start_server, stop_server
 
 CONNECTIONS = 64
@@ -36,17 +36,6 @@ def _rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise AssertionError("no VmRSS")
-
-
-def _fact(fact_id: str) -> dict[str, object]:
-    return {
-        "id": fact_id,
-        "kind": "personnel.deployed",
-        "summary": f"Test fixture {fact_id}",
-        "mission": "mss",
-        "quantity": {"value": 1200, "unit": "officers", "qualifier": "exact"},
-        "cite": [{"quote": "1,200 officers", "source": TEST_SOURCE_ID}],
-    }
 
 
 async def _run(base: str, token: str, requests: int, first_write: int) -> tuple[list, list]:
@@ -77,7 +66,9 @@ async def _run(base: str, token: str, requests: int, first_write: int) -> tuple[
                 try:
                     if kind == "write":
                         fact_id = f"test-load-{number}"
-                        response = await client.post("/facts", json=_fact(fact_id), headers=auth)
+                        response = await client.post(
+                            "/facts", json=numbered_fact(fact_id), headers=auth
+                        )
                         if response.status_code == 201:
                             written.append(fact_id)
                         else:

@@ -12,14 +12,12 @@ from sqlmodel import Session, col, select
 from app.countries import lookup_country
 from app.derivation import Figure, derive
 from app.editing.citing import citation_ids, cited_spans, resolve_citations
-from app.editing.versions import add_version, fact_content, retract, same_content
+from app.editing.versions import API_ORIGIN, add_version, fact_content, retract, same_content
 from app.models import RECORD_CURRENT, RECORD_RETRACTED, Actor, Country, Fact, FactCitation, Mission
 from app.problems import invalid
 from app.queries.search import index_fact_versions
 from app.quotes import words_outside_quotes
 from app.spec import FactIn
-
-API_ORIGIN = "api"
 
 
 def record_etag(row: Fact) -> str:

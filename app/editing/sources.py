@@ -7,13 +7,11 @@ from datetime import datetime
 from fastapi import HTTPException
 from sqlmodel import Session, select
 
-from app.editing.versions import log_change
+from app.editing.versions import API_ORIGIN, log_change
 from app.models import Source
 from app.problems import invalid
 from app.queries.search import index_source
 from app.spec import SourceMeta, SourceUpload
-
-API_ORIGIN = "api"
 
 
 def source_row(

@@ -18,6 +18,9 @@ from app.models import (
 )
 from app.spec import FactIn
 
+# Who wrote a record: the curated seed files, or the write API.
+API_ORIGIN = "api"
+
 # The columns a fact version is compared on: everything but its bookkeeping.
 _BOOKKEEPING = {
     "row_id",

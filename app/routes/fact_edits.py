@@ -39,7 +39,8 @@ IfMatch = Annotated[
         "with 412 if the record has moved on since.",
     ),
 ]
-WRITE_PROBLEMS = problem_responses(400, 401, 403, 405, 409, 412, 413, 422, 429)
+# What correcting or retracting a fact can answer besides 200.
+EDIT_PROBLEMS = problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 429)
 
 
 def _answer(session: Session, row: Fact, response: Response) -> FactOut:
@@ -71,7 +72,7 @@ def add_fact(
     "/{fact_id}",
     summary="Correct a fact with a whole new version (needs a write token)",
     response_model=FactOut,
-    responses={404: problem_responses(404)[404], **WRITE_PROBLEMS},
+    responses=EDIT_PROBLEMS,
 )
 def replace_fact(
     fact_id: FactIdPath,
@@ -116,7 +117,7 @@ def _merge(target: Any, patch: Any) -> Any:
     "/{fact_id}",
     summary="Correct some fields of a fact (needs a write token)",
     response_model=FactOut,
-    responses={404: problem_responses(404)[404], **WRITE_PROBLEMS},
+    responses=EDIT_PROBLEMS,
 )
 def patch_fact(
     fact_id: FactIdPath,
@@ -162,7 +163,7 @@ def _in_body(error: ValidationError) -> list[dict[str, Any]]:
     "/{fact_id}",
     summary="Retract a fact (needs a write token)",
     response_model=FactOut,
-    responses={404: problem_responses(404)[404], **WRITE_PROBLEMS},
+    responses=EDIT_PROBLEMS,
 )
 def delete_fact(
     fact_id: FactIdPath,
