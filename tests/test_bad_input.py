@@ -358,14 +358,22 @@ def test_forged_cursor_values_that_would_fail_in_the_database(
 # --- Through the real server ----------------------------------------------------------------
 
 
-def _raw_http(base_url: str, target: bytes) -> tuple[int, bytes]:
-    """One request over a plain socket, target as given: no client library in between."""
+def _raw_http(base_url: str, target: bytes) -> tuple[int, bytes] | None:
+    """One request over a plain socket, target as given: no client library in between.
+
+    None when the server reset the connection instead of answering.
+    """
     host, port = base_url.removeprefix("http://").split(":")
+    answer = b""
     with socket.create_connection((host, int(port)), timeout=30) as connection:
-        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
+        try:
+            connection.sendall(
+                b"GET " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            while chunk := connection.recv(65536):
+                answer += chunk
+        except (ConnectionResetError, BrokenPipeError):
+            return None
     head, _, body = answer.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
 
@@ -380,11 +388,15 @@ def test_the_served_app_refuses_them_the_same_way(make_database: DatabaseFactory
             "/sources?publisher=a%00b",
             "/search?q=%FF%FE",
         ):
-            status, body = _raw_http(base_url, target.encode())
-            if status == 400 and KB_100 in target:
+            answer = _raw_http(base_url, target.encode())
+            if KB_100 in target and (answer is None or answer[0] == 400):
                 # uvicorn's httptools parser (installed with uvicorn[standard]) refuses a
-                # request line this long before the app sees it; h11 hands it to the app.
+                # request line this long before the app sees it: it answers 400 and closes with
+                # most of the line unread, so the kernel may reset the connection before the
+                # answer is read. h11 hands the line to the app, which answers 422.
                 continue
+            assert answer is not None, f"connection reset on {target[:80]}"
+            status, body = answer
             assert status == 422, body[:200]
             assert json.loads(body)["status"] == 422
         assert database_state(url) == before
