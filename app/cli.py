@@ -147,6 +147,10 @@ def _serve(args: argparse.Namespace) -> int:
         server_header=False,
         # The app logs each request itself, with its request id (app.access).
         access_log=False,
+        # Idle connections stay open longer than clients keep them (httpx 5 s, aiohttp 15 s),
+        # so the client is the one to close: at uvicorn's default of 5 s, a request sent on
+        # a connection the server is closing at that moment is lost without an answer.
+        timeout_keep_alive=20,
         log_config=log_config(),
     )
     return 0

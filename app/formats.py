@@ -53,7 +53,7 @@ def _accept_prefers_csv(accept: str) -> bool:
     return csv_weight > 0 and csv_weight > json_weight
 
 
-def output_format(
+async def output_format(
     request: Request,
     format: Annotated[
         str | None,
@@ -67,6 +67,7 @@ def output_format(
         Query(description="CSV only: add a second header row of HXL hashtags."),
     ] = False,
 ) -> OutputFormat:
+    # async although it never awaits: a sync dependency costs each request a worker-thread hop.
     if format is not None and format not in FORMATS:
         allowed = ", ".join(FORMATS)
         raise invalid("query", "format", f"unknown format {format!r}; use one of: {allowed}")

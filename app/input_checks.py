@@ -25,7 +25,8 @@ def _is_utf8(encoded: bytes) -> bool:
     return True
 
 
-def refuse_unreadable_parameters(request: Request) -> None:
+async def refuse_unreadable_parameters(request: Request) -> None:
+    # async although it never awaits: a sync dependency costs each request a worker-thread hop.
     query: bytes = request.scope.get("query_string", b"")
     for pair in filter(None, query.split(b"&")):
         raw_name, _, raw_value = pair.partition(b"=")

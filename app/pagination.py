@@ -102,7 +102,7 @@ class PageParams:
         return self.limit + 1
 
 
-def page_params(
+async def page_params(
     request: Request,
     limit: Annotated[
         int,
@@ -121,6 +121,7 @@ def page_params(
         Query(description="Also count every row the list holds (`total`); costs a query."),
     ] = False,
 ) -> PageParams:
+    # async although it never awaits: a sync dependency costs each request a worker-thread hop.
     return PageParams(
         limit=limit,
         cursor=cursor,

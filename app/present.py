@@ -7,6 +7,7 @@ query per item.
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -44,23 +45,29 @@ from app.schemas import (
 from app.search import SearchQuery, matched_spans, snippet_html
 
 
-def citation_out(citation: Citation, source_url: str) -> CitationOut:
+def quote_out(source_id: str, start: int, end: int, quote: str, source_url: str) -> CitationOut:
     return CitationOut(
-        source_id=citation.source_id,
-        start=citation.char_start,
-        end=citation.char_end,
-        quote=citation.quote,
+        source_id=source_id,
+        start=start,
+        end=end,
+        quote=quote,
         source_url=source_url,
-        href=f"/sources/{citation.source_id}#cite-{citation.char_start}-{citation.char_end}",
+        href=f"/sources/{source_id}#cite-{start}-{end}",
+    )
+
+
+def citation_out(citation: Citation, source_url: str) -> CitationOut:
+    return quote_out(
+        citation.source_id, citation.char_start, citation.char_end, citation.quote, source_url
     )
 
 
 def _group_citations(
-    rows: Iterable[tuple[int | str, Citation, str]],
+    rows: Iterable[Sequence[Any]],
 ) -> dict[int | str, list[CitationOut]]:
     grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
-    for key, citation, url in rows:
-        grouped[key].append(citation_out(citation, url))
+    for key, source_id, start, end, quote, url in rows:
+        grouped[key].append(quote_out(source_id, start, end, quote, url))
     return grouped
 
 
@@ -116,22 +123,26 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     as_of = reading_as_of(session)
     row_ids = [row.row_id for row in rows if row.row_id is not None]
     cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
-    missions = entities.missions_by_slug(
+    # One reference object per entity, shared by every fact that names it.
+    labels = entities.mission_labels(
         session, slugs={r.mission_slug for r in rows if r.mission_slug}
     )
-    countries = entities.countries_by_code(
-        session, codes={r.country_iso3 for r in rows if r.country_iso3}
-    )
-    actors = entities.actors_by_slug(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    missions = {
+        s: MissionRef(slug=s, label=label, href=f"/missions/{s}") for s, label in labels.items()
+    }
+    names = entities.country_names(session, codes={r.country_iso3 for r in rows if r.country_iso3})
+    countries = {code: CountryRef(iso3=code, name=name) for code, name in names.items()}
+    names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    actors = {s: ActorRef(slug=s, name=name, href=f"/actors/{s}") for s, name in names.items()}
     return [
         FactOut(
             id=row.fact_id,
             version=row.version,
             kind=row.kind,
             summary=row.summary,
-            mission=mission_ref(missions.get(row.mission_slug or "")),
-            country=country_ref(countries.get(row.country_iso3 or "")),
-            actor=actor_ref(actors.get(row.actor_slug or "")),
+            mission=missions.get(row.mission_slug or ""),
+            country=countries.get(row.country_iso3 or ""),
+            actor=actors.get(row.actor_slug or ""),
             role=row.role,
             stance=row.stance,
             tense=row.tense,

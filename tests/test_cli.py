@@ -1,5 +1,7 @@
 """The `mission-facts` command, run as a real process."""
 
+import http.client
+import json
 import os
 import signal
 import socket
@@ -126,6 +128,27 @@ def test_serve_migrates_and_seeds_an_empty_database_once(make_database: Database
     with serving(url) as base:
         assert httpx.get(f"{base}/health").json()["facts"] == 57
     assert _counts(url) == first  # the second start reused the database as it was
+
+
+def test_an_idle_connection_is_kept_longer_than_clients_keep_theirs(
+    make_database: DatabaseFactory,
+) -> None:
+    """Clients reuse a connection idle for up to 5 s (httpx) or 15 s (aiohttp). Were the server
+    to close it first, a request sent at that moment would get no answer at all."""
+    with serving(make_database()) as base:
+        host, port = base.removeprefix("http://").split(":")
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        try:
+            connection.request("GET", "/health")
+            first = connection.getresponse()
+            first.read()
+            time.sleep(6)
+            connection.request("GET", "/health")  # on the same, idle, connection
+            second = connection.getresponse()
+            assert (first.status, second.status) == (200, 200)
+            assert json.loads(second.read())["status"] == "ok"
+        finally:
+            connection.close()
 
 
 def test_processes_starting_together_prepare_the_database_once(

@@ -66,6 +66,28 @@ def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, M
     return {row.slug: row for row in rows}
 
 
+def mission_labels(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
+    """The label of each mission named: all a reference to it shows (lists refer to many)."""
+    if not slugs:
+        return {}
+    query = select(Mission.slug, Mission.label).where(col(Mission.slug).in_(slugs))
+    return dict(session.exec(query).all())
+
+
+def country_names(session: Session, *, codes: Collection[str]) -> dict[str, str]:
+    if not codes:
+        return {}
+    query = select(Country.iso3, Country.name).where(col(Country.iso3).in_(codes))
+    return dict(session.exec(query).all())
+
+
+def actor_names(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
+    if not slugs:
+        return {}
+    query = select(Actor.slug, Actor.name).where(col(Actor.slug).in_(slugs))
+    return dict(session.exec(query).all())
+
+
 def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:
     query = select(Mission).where(Mission.supports_mission_slug == slug).order_by(col(Mission.slug))
     return session.exec(query).all()

@@ -36,8 +36,9 @@ SECTION_DATA = {
 }
 
 
-def _routed_by_negotiation(request: Request) -> None:
+async def _routed_by_negotiation(request: Request) -> None:
     """The internal prefix is not a public URL: only negotiated requests reach these pages."""
+    # async although it never awaits: a sync dependency costs each request a worker-thread hop.
     if PUBLIC_PATH_KEY not in request.scope:
         raise HTTPException(404)  # the same answer as any unknown URL
 
