@@ -130,10 +130,14 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     missions = {
         s: MissionRef(slug=s, label=label, href=f"/missions/{s}") for s, label in labels.items()
     }
-    names = entities.country_names(session, codes={r.country_iso3 for r in rows if r.country_iso3})
-    countries = {code: CountryRef(iso3=code, name=name) for code, name in names.items()}
-    names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
-    actors = {s: ActorRef(slug=s, name=name, href=f"/actors/{s}") for s, name in names.items()}
+    country_names = entities.country_names(
+        session, codes={r.country_iso3 for r in rows if r.country_iso3}
+    )
+    countries = {code: CountryRef(iso3=code, name=name) for code, name in country_names.items()}
+    actor_names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    actors = {
+        s: ActorRef(slug=s, name=name, href=f"/actors/{s}") for s, name in actor_names.items()
+    }
     return [
         FactOut(
             id=row.fact_id,
