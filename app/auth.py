@@ -10,15 +10,15 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Protocol
 
 from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, select
 
 from app.db import WriteSessionDep
 from app.models import ApiToken, utcnow
-from app.rate_limit import RateLimiter
+from app.text_rules import unsafe_character
 
 TOKEN_PREFIX = "mft"
 SCOPES = ("read", "write")
@@ -29,8 +29,26 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+MAX_NAME = 100
+
+
+def check_token_name(name: str) -> str:
+    """A token's name is shown in every record's history and the change feed: it must say
+    something (not blank), fit the column, and hold no control character at all."""
+    if not name.strip():
+        raise ValueError("a token name must not be blank")
+    if name != name.strip():
+        raise ValueError("a token name must not begin or end with spaces")
+    if len(name) > MAX_NAME:
+        raise ValueError(f"a token name is at most {MAX_NAME} characters")
+    if any(char in "\t\n" for char in name) or unsafe_character(name) is not None:
+        raise ValueError("a token name must not contain control characters")
+    return name
+
+
 def create_token(session: Session, *, name: str, scope: str) -> str:
     """Store a new token and return it: the only time its secret is seen."""
+    check_token_name(name)
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}")
     if session.exec(select(ApiToken).where(ApiToken.name == name)).first() is not None:
@@ -44,23 +62,32 @@ def all_tokens(session: Session) -> Sequence[ApiToken]:
     return session.exec(select(ApiToken).order_by(col(ApiToken.created_at))).all()
 
 
-def revoke_token(session: Session, *, name_or_id: str) -> ApiToken | None:
-    token = session.exec(
-        select(ApiToken).where(or_(ApiToken.name == name_or_id, ApiToken.id == name_or_id))
-    ).first()
+def revoke_token(
+    session: Session, *, token_id: str | None = None, name: str | None = None
+) -> ApiToken | None:
+    """Revoke the token with this id, or the one with this name: exactly one of them is given,
+    so a name that happens to equal another token's id never revokes the wrong one."""
+    if (token_id is None) == (name is None):
+        raise ValueError("name the token by its id or by its name, not both")
+    found = ApiToken.id == token_id if token_id is not None else ApiToken.name == name
+    token = session.exec(select(ApiToken).where(found)).first()
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
     return token
 
 
+class Limiter(Protocol):
+    def retry_after(self, key: str) -> int: ...
+
+
 @dataclass(frozen=True)
 class WriteLimits:
-    per_token: RateLimiter
-    per_address: RateLimiter
+    per_token: Limiter
+    per_address: Limiter
 
 
-def _limit(limiter: RateLimiter, key: str, what: str) -> None:
+def _limit(limiter: Limiter, key: str, what: str) -> None:
     wait = limiter.retry_after(key)
     if wait:
         raise HTTPException(
@@ -112,7 +139,7 @@ def require_writer(
         )
     limits: WriteLimits = request.app.state.write_limits
     address = request.client.host if request.client else "unknown"
-    _limit(limits.per_address, address, "from this address")
+    _limit(limits.per_address, f"address:{address}", "from this address")
     header = request.headers.get("authorization")
     if not header:
         raise _refuse(401, "Writing needs a token: send `Authorization: Bearer <token>`.")
@@ -126,7 +153,7 @@ def require_writer(
         raise _refuse(403, f"The token {token.name!r} was revoked.", "invalid_token")
     if token.scope != "write":
         raise _refuse(403, f"The token {token.name!r} may only read.", "insufficient_scope")
-    _limit(limits.per_token, token.id, f"with the token {token.name!r}")
+    _limit(limits.per_token, f"token:{token.id}", f"with the token {token.name!r}")
     return token
 
 

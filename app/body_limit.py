@@ -8,6 +8,20 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.problems import problem_response
 
 
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A receive channel that gives the app a body already read, then the client's own."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
 class BodyLimit:
     """Pure ASGI middleware. A declared Content-Length over the limit is refused at once; a
     body without one (chunked) is read up to the limit and refused when it goes over."""
@@ -38,17 +52,7 @@ class BodyLimit:
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(b"".join(chunks), receive), send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         detail = f"The request body is over the limit of {limit} bytes."

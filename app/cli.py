@@ -68,9 +68,10 @@ def _token(args: argparse.Namespace) -> int:
                 created = row.created_at.isoformat(timespec="seconds")
                 print(f"{row.id:<13} {row.name:<29} {row.scope:<6} {created:<26} {revoked}")
         else:
-            found = revoke_token(session, name_or_id=args.name)
+            found = revoke_token(session, token_id=args.id, name=args.name)
             if found is None:
-                print(f"no token named {args.name!r}", file=sys.stderr)
+                which = f"with id {args.id!r}" if args.id is not None else f"named {args.name!r}"
+                print(f"no token {which}", file=sys.stderr)
                 return 1
             print(f"token {found.name!r} revoked: it can no longer write")
     return 0
@@ -122,10 +123,25 @@ def prepare_database() -> None:
     engine.dispose()
 
 
+def raise_open_file_limit() -> None:
+    """Let the server open as many files as the system allows it (the soft limit up to the
+    hard one): every connection and every database connection holds one."""
+    import contextlib
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        wanted = hard if hard != resource.RLIM_INFINITY else max(soft, 65536)
+        with contextlib.suppress(ValueError, OSError):  # else keep the limit there is
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.http_server import PROTOCOL
     from app.logs import log_config
+    from app.memory import limit_arenas
     from app.seeding.files import SeedError
 
     try:
@@ -136,13 +152,22 @@ def _serve(args: argparse.Namespace) -> int:
     except SeedError as exc:
         print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
         return 1
+    settings = get_settings()
+    raise_open_file_limit()
+    limit_arenas()
     uvicorn.run(
         "app.main:create_app",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # Request heads have a deadline, and running out of file handles pauses accepting
+        # instead of spinning (see app.http_server).
+        http=PROTOCOL,
+        loop="app.http_server:event_loop",
+        # X-Forwarded-For is believed only from the proxies named; by default from nobody.
+        proxy_headers=bool(settings.forwarded_allow_ips.strip()),
+        forwarded_allow_ips=settings.forwarded_allow_ips.strip() or None,
         # No `Server: uvicorn` banner: the software and its version are nobody's business.
         server_header=False,
         # The app logs each request itself, with its request id (app.access).
@@ -150,7 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Idle connections stay open longer than clients keep them (httpx 5 s, aiohttp 15 s),
         # so the client is the one to close: at uvicorn's default of 5 s, a request sent on
         # a connection the server is closing at that moment is lost without an answer.
-        timeout_keep_alive=20,
+        timeout_keep_alive=settings.keep_alive_timeout,
         log_config=log_config(),
     )
     return 0
@@ -208,8 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scope", choices=["write", "read"], default="write", help="write (default) or read"
     )
     actions.add_parser("list", help="list tokens (never their secrets)")
-    revoke = actions.add_parser("revoke", help="revoke a token by name or id")
-    revoke.add_argument("name", help="the token's name or id")
+    revoke = actions.add_parser(
+        "revoke", help="revoke a token, named by --id or --name (one of them, never a guess)"
+    )
+    which = revoke.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", help="the token's id (the part after mft_, see `token list`)")
+    which.add_argument("--name", help="the token's name")
     token.set_defaults(handler=_token)
 
     synth = commands.add_parser(

@@ -18,6 +18,7 @@ from app.queries.moment import AS_OF
 # Up to as many connections as the server's worker threads (40), opened only when needed: a
 # request never waits for another to give its connection back.
 POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
+SQLITE_HEAP_BYTES = 32 * 1024 * 1024
 
 
 def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
@@ -55,6 +56,10 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
             # WAL lets readers go on while a writer commits (a read-only replica cannot set it).
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # One bound for the page caches of all the process's connections together (up to
+        # forty, each 2 MB by default): past it SQLite recycles cached pages instead of
+        # growing, so memory levels off as the database grows.
+        cursor.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_BYTES}")
         cursor.close()
 
     return engine
@@ -77,7 +82,14 @@ def parse_as_of(value: str | None) -> datetime | None:
         raise invalid(
             "query", "as_of", "expected an ISO 8601 timestamp, e.g. 2025-03-01T12:00:00Z"
         ) from None
-    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 is a year past 9999 in UTC; 0001-01-01T00:00:00+14:00 one
+        # before year 1: neither is a moment that can be compared with the records' times.
+        raise invalid(
+            "query", "as_of", "is outside the range of representable times (years 1 to 9999 UTC)"
+        ) from None
     if moment > datetime.now(UTC):
         raise invalid("query", "as_of", "is in the future: what will be served is not known yet")
     return moment

@@ -87,14 +87,24 @@ class CsvColumn(Generic[T]):
     value: Callable[[T], Any]
 
 
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP's list for CSV
+# injection): "=HYPERLINK(...)" in a quote or a summary would run when the file is opened.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_text(value: Any) -> str:
+    """A cell: numbers as numbers, text as text that no spreadsheet runs. A text cell that
+    begins like a formula gets a leading single quote, which spreadsheets show as text."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # 110800000, as the JSON writes it, not 110800000.0
-    return str(value)
+    if isinstance(value, int | float):
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))  # 110800000, as the JSON writes it, not 110800000.0
+        return str(value)  # a negative number stays a number: -3, not '-3
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_lines(

@@ -47,10 +47,19 @@ def entity_tag(version: int, scope: Scope, headers: Headers) -> str:
     return '"' + hashlib.sha256(material.encode()).hexdigest()[:32] + '"'
 
 
+def _candidates(if_none_match: str) -> list[str]:
+    return [candidate.strip() for candidate in if_none_match.split(",")]
+
+
 def _matches(if_none_match: str, tag: str) -> bool:
-    candidates = [candidate.strip() for candidate in if_none_match.split(",")]
+    """Whether the header names this tag. `*` is not a tag: it matches any current
+    representation, which only the route can tell exists (see _matches_any)."""
     # Weak comparison, as RFC 9110 asks for If-None-Match: W/"x" matches "x".
-    return "*" in candidates or any(c.removeprefix("W/") == tag for c in candidates)
+    return any(c.removeprefix("W/") == tag for c in _candidates(if_none_match))
+
+
+def _matches_any(if_none_match: str) -> bool:
+    return "*" in _candidates(if_none_match)
 
 
 def _http_date(moment: datetime) -> str:
@@ -158,7 +167,8 @@ class HttpCache:
         """A stored answer, as the route would have given it (304 included)."""
         since = request_headers.get("if-modified-since")
         unconditional = "if-none-match" not in request_headers
-        if since and unconditional and _not_modified_since(since, cached.last_modified):
+        revalidated = since and unconditional and _not_modified_since(since, cached.last_modified)
+        if revalidated or _matches_any(request_headers.get("if-none-match", "")):
             dropped = (b"content-type", b"content-length")
             headers = [(k, v) for k, v in cached.headers if k not in dropped]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -274,7 +284,11 @@ class _Responder:
         if_none_match = self.request_headers.get("if-none-match")
         unconditional = if_none_match is None
         matched_own = own_tag is not None and _matches(if_none_match or "", own_tag)
-        if matched_own or (since and unconditional and _not_modified_since(since, modified)):
+        # `*`: the representation exists (this is a 200), so a conditional GET gets a 304. A
+        # 404, 422 or 5xx never gets here, so it is never turned into one.
+        matched_any = _matches_any(if_none_match or "")
+        revalidated = since and unconditional and _not_modified_since(since, modified)
+        if matched_own or matched_any or revalidated:
             self.suppress_body = True
             for name in ("content-type", "content-length"):
                 if name in headers:

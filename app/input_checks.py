@@ -2,19 +2,27 @@
 
 - Percent-encoded bytes that are not UTF-8 are refused: decoding would silently turn them into
   U+FFFD and answer a question the client did not ask.
-- NUL characters are refused in every query and path parameter: PostgreSQL cannot store or
-  compare text holding one (it raises), SQLite would compare it, and no identifier, filter or
-  search term of the API contains one. Refusing them up front gives one documented answer, a
-  422, on both databases.
+- Control characters other than tab and newline (NUL among them), lone surrogates and
+  noncharacters are refused in every query and path parameter (see app.text_rules):
+  PostgreSQL cannot store or compare text holding NUL, no identifier, filter or search term
+  of the API contains one, and a refused parameter can never be echoed into a page or feed.
+  Refusing them up front gives one documented answer, a 422, on both databases.
+- A token in the URL (`?access_token=...`) is refused with a 400: URLs are written to logs,
+  proxies and browser histories, so the API reads tokens from the Authorization header only.
 """
 
 from urllib.parse import unquote_to_bytes
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 
 from app.problems import invalid
+from app.request_id import is_secret_parameter
+from app.text_rules import unsafe_character
 
-NUL = "\x00"
+SECRET_IN_URL = (
+    "Credentials are never read from the URL: send the token as `Authorization: Bearer "
+    "<token>`. A token that was put in a URL may have been logged on the way: revoke it."
+)
 
 
 def _is_utf8(encoded: bytes) -> bool:
@@ -39,8 +47,12 @@ async def refuse_unreadable_parameters(request: Request) -> None:
         where = next((n for n, v in request.path_params.items() if "\ufffd" in str(v)), "path")
         raise invalid("path", where, "is not valid UTF-8 once percent-decoded")
     for name, value in request.query_params.multi_items():
-        if NUL in name or NUL in value:
-            raise invalid("query", name.replace(NUL, ""), "must not contain NUL characters")
+        if is_secret_parameter(name):
+            raise HTTPException(400, SECRET_IN_URL)
+        problem = unsafe_character(name) or unsafe_character(value)
+        if problem is not None:
+            label = "".join(c for c in name if unsafe_character(c) is None)[:100]
+            raise invalid("query", label, f"must not contain {problem}")
     for name, value in request.path_params.items():
-        if isinstance(value, str) and NUL in value:
-            raise invalid("path", name, "must not contain NUL characters")
+        if isinstance(value, str) and (problem := unsafe_character(value)) is not None:
+            raise invalid("path", name, f"must not contain {problem}")

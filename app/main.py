@@ -9,11 +9,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from app.auth import WriteLimits
 from app.body_limit import BodyLimit
 from app.db import make_engine
+from app.error_boundary import ErrorBoundary
 from app.http_cache import HttpCache
 from app.input_checks import refuse_unreadable_parameters
+from app.json_guard import JsonGuard
+from app.memory import trimming
 from app.openapi import install_openapi
 from app.problems import install_problem_handlers, problem_responses
-from app.rate_limit import RateLimiter
+from app.rate_limit import SharedRateLimiter
 from app.request_id import HEADER as REQUEST_ID_HEADER
 from app.request_id import RequestIdMiddleware
 from app.routes import (
@@ -71,7 +74,8 @@ TAGS = [
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
+    async with trimming():
+        yield
     app.state.engine.dispose()
 
 
@@ -86,14 +90,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(refuse_unreadable_parameters)],
-        # Any operation refuses unreadable parameters (see input_checks), so any can answer 422.
-        responses=problem_responses(422),
+        # Any operation refuses unreadable parameters with a 422, and a token in the URL with
+        # a 400 (see input_checks).
+        responses=problem_responses(400, 422),
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
+    # Counted in the database, so every process serving it shares one allowance.
     app.state.write_limits = WriteLimits(
-        per_token=RateLimiter(settings.write_rate_per_token),
-        per_address=RateLimiter(settings.write_rate_per_address),
+        per_token=SharedRateLimiter(settings.write_rate_per_token, lambda: app.state.engine),
+        per_address=SharedRateLimiter(settings.write_rate_per_address, lambda: app.state.engine),
     )
     install_problem_handlers(app)
     readers = (index, facts, search, missions, events, countries, actors, sources, changes)
@@ -103,12 +109,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app)
     # The last added runs first: CORS answers preflights before the cache or a route sees
     # them, and every answer, preflights included, gets the security headers and a request id.
+    # Innermost, the error boundary answers a failed request without closing its connection.
+    app.add_middleware(ErrorBoundary)
     app.add_middleware(
         HttpCache,
         engine=lambda: app.state.engine,
         max_age=lambda: app.state.settings.cache_max_age,
         cache_bytes=settings.response_cache_mb * 1024 * 1024,
     )
+    app.add_middleware(JsonGuard)
     app.add_middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,

@@ -266,6 +266,18 @@ class DataState(SQLModel, table=True):
     changed_at: datetime = _timestamp(nullable=False)
 
 
+class WriteAllowance(SQLModel, table=True):
+    """The write rate limits' buckets, shared by every process serving the database: one row
+    per limited key (`address:<ip>` or `token:<id>`), its tokens left and when it was last
+    counted (seconds since the epoch: wall-clock time, which every process shares)."""
+
+    __tablename__ = "write_allowance"
+
+    key: str = Field(primary_key=True, max_length=200)
+    tokens: float
+    updated: float = Field(index=True)
+
+
 class ApiToken(SQLModel, table=True):
     """A credential for the write API. The secret itself is never stored, only its SHA-256:
     a leaked database does not leak working tokens."""

@@ -10,10 +10,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db_errors import unavailable
 from app.request_id import HEADER as REQUEST_ID_HEADER
-from app.request_id import request_id_of
+from app.request_id import redacted_query, request_id_of
 from app.security_headers import baseline_headers
 
 PROBLEM_JSON = "application/problem+json"
@@ -52,6 +54,16 @@ class Problem(BaseModel):
     )
 
 
+# A 422 names at most this many field errors, each message cut to this length: a huge
+# invalid value is never echoed back.
+MAX_ERRORS = 20
+MAX_MESSAGE = 300
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def shown_path(request: Request, limit: int = 200) -> str:
     """The request's path, cut short: a detail never echoes a huge URL back."""
     path = request.url.path
@@ -64,8 +76,11 @@ def problem_response(
     detail: str | None,
     errors: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    instance = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    """A problem answer; `extensions` are further members (RFC 9457 section 3.2)."""
+    query = redacted_query(request.url.query)
+    instance = request.url.path + (f"?{query}" if query else "")
     if len(instance) > MAX_INSTANCE:
         # A problem never echoes a huge URL back: the path alone, cut if it must be.
         instance = request.url.path[:MAX_INSTANCE]
@@ -78,7 +93,7 @@ def problem_response(
         request_id=request_id_of(request.scope),
     )
     return JSONResponse(
-        jsonable_encoder(body, exclude_none=True),
+        {**jsonable_encoder(body, exclude_none=True), **(extensions or {})},
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=headers,
@@ -98,17 +113,37 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # Only where and why: the rejected input is not echoed back (it may be huge or binary).
     errors = [
         {
-            "loc": [str(p) if not isinstance(p, int) else p for p in e["loc"]],
-            "msg": e["msg"],
+            "loc": [shorten(str(p), 100) if not isinstance(p, int) else p for p in e["loc"]],
+            "msg": shorten(e["msg"], MAX_MESSAGE),
             "type": e["type"],
         }
-        for e in exc.errors()
+        for e in exc.errors()[:MAX_ERRORS]
     ]
     reasons = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors)
     return problem_response(request, 422, f"Invalid request. {reasons}", errors=errors)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A database that is busy, unwritable or unreachable is a 503 with Retry-After; any other
+    database error is a 500. Either way the answer is complete and the connection stays
+    usable (an error that escaped to the server would close it)."""
+    assert isinstance(exc, SQLAlchemyError)
+    condition = unavailable(exc)
+    if condition is None:
+        return await unexpected_error(request, exc)
+    log.warning(
+        "database %s on %s %s request_id=%s: %s",
+        condition.cause,
+        request.method,
+        request.url.path,
+        request_id_of(request.scope),
+        shorten(str(getattr(exc, "orig", exc)), 300),
+    )
+    headers = {"Retry-After": str(condition.retry_after)}
+    return problem_response(request, 503, condition.detail, headers=headers)
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The details (exception, SQL, traceback) go to the log only, filed under the request id.
     request_id = request_id_of(request.scope)
     log.exception(
@@ -133,7 +168,8 @@ async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    app.add_exception_handler(SQLAlchemyError, _database_error)
+    app.add_exception_handler(Exception, unexpected_error)
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -11,6 +11,7 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import unquote_plus
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +23,30 @@ MAX_LENGTH = 128
 _SAFE = re.compile(rf"[A-Za-z0-9._~:+/=-]{{1,{MAX_LENGTH}}}")
 
 access_log = logging.getLogger("app.access")
+
+# Query parameters that carry secrets when a client puts them in a URL (which it must not: the
+# API reads tokens from the Authorization header only). Their values never reach a log line
+# or an error body.
+SECRET_PARAMETERS = frozenset(
+    {"access_token", "token", "api_key", "apikey", "key", "password", "secret", "auth"}
+)
+REDACTED = "REDACTED"
+
+
+def is_secret_parameter(name: str) -> bool:
+    return name.strip().lower() in SECRET_PARAMETERS
+
+
+def redacted_query(query: str) -> str:
+    """The query string with the value of every secret parameter replaced by REDACTED."""
+    if not query:
+        return query
+    pairs = []
+    for pair in query.split("&"):
+        raw_name, sep, _ = pair.partition("=")
+        name = unquote_plus(raw_name, errors="replace")
+        pairs.append(f"{raw_name}={REDACTED}" if sep and is_secret_parameter(name) else pair)
+    return "&".join(pairs)
 
 
 def accepted_id(value: bytes | None) -> str | None:
@@ -89,7 +114,8 @@ def _client(scope: Scope) -> str:
 def _target(scope: Scope) -> str:
     # The path as sent, cut short: a 100 KB URL must not become a 100 KB log line.
     target = scope.get("raw_path") or scope["path"].encode()
-    if scope.get("query_string"):
-        target += b"?" + scope["query_string"]
     text = target.decode("ascii", "backslashreplace")
+    if scope.get("query_string"):
+        query = scope["query_string"].decode("ascii", "backslashreplace")
+        text += "?" + redacted_query(query)
     return text if len(text) <= 300 else text[:300] + "..."

@@ -312,6 +312,10 @@ class Health(BaseModel):
     database: str = Field(description="sqlite or postgresql.")
     schema_revision: str | None = Field(description="The Alembic revision the database is at.")
     facts: int = Field(description="Current facts held.")
+    writable: bool = Field(
+        description="True when this server takes writes and a test write just committed; "
+        "false on a read-only replica."
+    )
 
 
 class SearchHit(BaseModel):

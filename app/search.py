@@ -41,6 +41,26 @@ def index_words(text: str) -> str:
     return " ".join(word for word, _, _ in _words_with_spans(text))
 
 
+# PostgreSQL keeps a text's search vector in at most 1,048,575 bytes: for each distinct word
+# its UTF-8 bytes rounded up to an even number, two bytes of count, and two bytes for each of
+# up to 256 positions. The same limit, a little lower, holds on SQLite too, so a text is
+# indexed on both engines or refused on both.
+MAX_INDEX_BYTES = 1_000_000
+_MAX_POSITIONS = 256
+
+
+def index_bytes(words: str) -> int:
+    """The size PostgreSQL's search vector of these folded words takes (an upper bound)."""
+    counts: dict[str, int] = {}
+    for word in words.split():
+        counts[word] = counts.get(word, 0) + 1
+    total = 0
+    for word, count in counts.items():
+        length = len(word.encode("utf-8"))
+        total += length + (length & 1) + 2 + 2 * min(count, _MAX_POSITIONS)
+    return total
+
+
 class QuerySyntaxError(ValueError):
     """The query cannot be read; the message says where and why."""
 

@@ -60,13 +60,32 @@ class Settings(BaseSettings):
         default=120,
         ge=0,
         description="Write attempts a minute allowed for each token (0: no limit); more get "
-        "429 with Retry-After. Counted by each worker process.",
+        "429 with Retry-After. Counted in the database, for all processes together.",
     )
     write_rate_per_address: int = Field(
         default=240,
         ge=0,
         description="Write attempts a minute allowed from each client address, with or "
         "without a valid token (0: no limit).",
+    )
+
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Addresses of the proxies in front of the API whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are believed, comma-separated (`*` for any). Empty (the "
+        "default): nobody's, so the rate limits and the log use the peer's own address.",
+    )
+    header_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        description="Seconds a connection may take to send a complete request head (the "
+        "request line and headers) before `serve` closes it.",
+    )
+    keep_alive_timeout: int = Field(
+        default=20,
+        ge=1,
+        description="Seconds an idle keep-alive connection stays open (longer than clients "
+        "keep theirs, so the client is the one that closes).",
     )
 
     @field_validator("database_url")

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.countries import lookup_country
+from app.text_rules import exact_float_problem, unsafe_character
 from app.vocab import FACT_KINDS, DatePrecision, DateQualifier, Qualifier
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
@@ -31,28 +32,34 @@ def check_iso3(code: str | None) -> str | None:
 Iso3 = Annotated[str, Field(min_length=3, max_length=3)]
 
 
-def _refuse_nul(value: Any, where: str = "") -> None:
-    """NUL characters are refused anywhere in the input: no database text column holds them
-    (PostgreSQL rejects them outright), and no published text contains one."""
+def _refuse_unsafe_text(value: Any, where: str = "") -> None:
+    """Control characters (NUL among them), lone surrogates and noncharacters are refused
+    anywhere in the input, keys included (see app.text_rules); numbers must be finite and
+    storable exactly as sent."""
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError(f"a NUL character is not allowed{' in ' + where if where else ''}")
+        problem = unsafe_character(value)
+        if problem is not None:
+            raise ValueError(f"{problem} is not allowed{' in ' + where if where else ''}")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_nul(key, where)
-            _refuse_nul(item, f"{where}.{key}" if where else str(key))
+            _refuse_unsafe_text(key, where)
+            _refuse_unsafe_text(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _refuse_nul(item, f"{where}.{index}" if where else str(index))
+            _refuse_unsafe_text(item, f"{where}.{index}" if where else str(index))
+    elif isinstance(value, int | float):
+        problem = exact_float_problem(value)
+        if problem is not None:
+            raise ValueError(f"{where or 'a number'} {problem}")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        _refuse_nul(data)
+    def _safe_text(cls, data: Any) -> Any:
+        _refuse_unsafe_text(data)
         return data
 
 
@@ -189,6 +196,17 @@ class Cited(_Strict):
 
     _shorthand = field_validator("cite", mode="before")(_citations)
 
+    @field_validator("cite")
+    @classmethod
+    def _each_quote_once(cls, cites: list[CitationIn]) -> list[CitationIn]:
+        seen: dict[tuple[str, str | None, int | None], int] = {}
+        for index, citation in enumerate(cites):
+            key = (citation.quote, citation.source, citation.occurrence)
+            if key in seen:
+                raise ValueError(f"cite.{index} repeats cite.{seen[key]}: cite each quote once")
+            seen[key] = index
+        return cites
+
 
 class DerivationIn(_Strict):
     """A value computed from other facts; the loader computes it, nobody types it."""
@@ -244,7 +262,8 @@ class FactIn(Cited):
     @classmethod
     def _known_kind(cls, kind: str) -> str:
         if kind not in FACT_KINDS:
-            raise ValueError(f"unknown kind {kind!r}; known: {', '.join(sorted(FACT_KINDS))}")
+            shown = kind if len(kind) <= 60 else kind[:60] + "..."
+            raise ValueError(f"unknown kind {shown!r}; known: {', '.join(sorted(FACT_KINDS))}")
         return kind
 
     @model_validator(mode="after")
@@ -312,6 +331,20 @@ class SourceMeta(_Strict):
         default_factory=list,
         description="Text that is page furniture, not the document: no citation may touch it.",
     )
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        # Links to the source are written into pages and feeds: only web addresses, never
+        # javascript:, data: or file: ones.
+        scheme, sep, rest = url.partition(":")
+        if not sep or scheme.lower() not in ("http", "https") or not rest.startswith("//"):
+            raise ValueError("must be an http:// or https:// address")
+        if not rest[2:].split("/", 1)[0]:
+            raise ValueError("must name a host, e.g. https://example.org/page")
+        if any(char.isspace() for char in url):
+            raise ValueError("must not contain spaces (percent-encode them)")
+        return url
 
     @model_validator(mode="after")
     def _derivation_explained(self) -> Self:

@@ -102,11 +102,17 @@ class Editor:
         return self
 
 
-def editor_for(url: str, **settings: Any) -> Iterator[Editor]:
+def write_token(url: str, name: str = "test-desk") -> str:
+    """A new write token in the database at `url`."""
     engine = make_engine(url)
     with Session(engine) as session, session.begin():
-        token = create_token(session, name="test-desk", scope="write")
+        token = create_token(session, name=name, scope="write")
     engine.dispose()
+    return token
+
+
+def editor_for(url: str, **settings: Any) -> Iterator[Editor]:
+    token = write_token(url)
     app = create_app(Settings(database_url=url, seed_dir=SEED_DIR, **settings))
     with TestClient(app) as client:
         yield Editor(client, url, token)

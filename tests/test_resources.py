@@ -123,7 +123,13 @@ def test_source_detail_text_and_spans(client: TestClient) -> None:
 def test_health(client: TestClient, backend: str) -> None:
     body = client.get("/health").json()
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-    assert body == {"status": "ok", "database": backend, "schema_revision": head, "facts": 57}
+    assert body == {
+        "status": "ok",
+        "database": backend,
+        "schema_revision": head,
+        "facts": 57,
+        "writable": True,
+    }
 
 
 def test_health_answers_503_when_the_database_has_no_schema(tmp_path) -> None:
@@ -134,9 +140,11 @@ def test_health_answers_503_when_the_database_has_no_schema(tmp_path) -> None:
     with TestClient(app) as unmigrated:
         response = unmigrated.get("/health")
     assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["cause"] == "no_schema" and "migrate" in body["detail"]
     content = app.openapi()["paths"]["/health"]["get"]["responses"]["503"]["content"]
-    assert list(content) == ["application/json"]
+    assert list(content) == ["application/problem+json"]
 
 
 def test_index_links_resolve(client: TestClient) -> None:

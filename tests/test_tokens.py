@@ -61,14 +61,14 @@ def test_token_lifecycle_through_the_command_line(
     with TestClient(app) as client:
         auth = {"Authorization": f"Bearer {token}"}
         assert client.post("/sources", json=fixture_source(), headers=auth).status_code == 201
-        assert cli.main(["token", "revoke", "newsroom"]) == 0
+        assert cli.main(["token", "revoke", "--name", "newsroom"]) == 0
         assert "revoked" in capsys.readouterr().out
         again = fixture_source(id="test-only-second", text="TEST FIXTURE, second text.")
         body = assert_problem(client.post("/sources", json=again, headers=auth), 403)
         assert "revoked" in body["detail"]
     app.state.engine.dispose()
     engine.dispose()
-    assert cli.main(["token", "revoke", "nobody"]) == 1
+    assert cli.main(["token", "revoke", "--name", "nobody"]) == 1
 
 
 def test_no_token_is_401_with_a_bearer_challenge(editor: Editor) -> None:

@@ -57,7 +57,8 @@ def citation_ids(session: Session, spans: list[Span]) -> list[int]:
             session.flush()
             stored = citation.id
         assert stored is not None
-        ids.append(stored)
+        if stored not in ids:  # two quotes that find the same span are one citation
+            ids.append(stored)
     return ids
 
 

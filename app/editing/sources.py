@@ -2,6 +2,7 @@
 recognised by the SHA-256 of its UTF-8 bytes, whatever id it is sent under."""
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import HTTPException
@@ -11,6 +12,7 @@ from app.editing.versions import API_ORIGIN, log_change
 from app.models import Source
 from app.problems import invalid
 from app.queries.search import index_source
+from app.search import MAX_INDEX_BYTES, index_bytes, index_words
 from app.spec import SourceMeta, SourceUpload
 
 
@@ -45,15 +47,40 @@ def source_row(
     return row
 
 
-def create_source(
-    session: Session, upload: SourceUpload, *, at: datetime, by: str
-) -> tuple[Source, bool]:
-    """(the stored source, whether it is new). A text already stored returns that source."""
+@dataclass(frozen=True)
+class PreparedText:
+    """What a source's text needs computed before it is stored: its hash and its folded
+    search words. Both are computed before the write lock is taken, so a long text does not
+    keep other writers waiting while it is read."""
+
+    sha256: str
+    words: str
+
+
+def prepare_text(upload: SourceUpload) -> PreparedText:
+    """The text's hash and search words; a 422 when a given hash does not match, a 413 when
+    the text is too long for the search index (the same limit on every database)."""
     digest = hashlib.sha256(upload.text.encode("utf-8")).hexdigest()
     if upload.sha256 is not None and upload.sha256 != digest:
         raise invalid(
             "body", "sha256", f"the text's SHA-256 is {digest}, not the {upload.sha256} given"
         )
+    words = index_words(upload.text)
+    size = index_bytes(words)
+    if size > MAX_INDEX_BYTES:
+        raise HTTPException(
+            413,
+            f"The text has too many distinct words for the search index ({size} bytes of index "
+            f"where at most {MAX_INDEX_BYTES} fit); send it in parts as separate sources.",
+        )
+    return PreparedText(sha256=digest, words=words)
+
+
+def create_source(
+    session: Session, upload: SourceUpload, prepared: PreparedText, *, at: datetime, by: str
+) -> tuple[Source, bool]:
+    """(the stored source, whether it is new). A text already stored returns that source."""
+    digest = prepared.sha256
     existing = session.exec(select(Source).where(Source.sha256 == digest)).first()
     if existing is not None:
         return existing, False
@@ -73,5 +100,5 @@ def create_source(
         at=at,
         by=by,
     )
-    index_source(session, source)
+    index_source(session, source, words=prepared.words)
     return source, True

@@ -4,10 +4,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from app.models import utcnow
 from app.queries.state import bump_data_version
+
+WRITE_LOCK_WAIT_MS = 30_000
+
+
+def take_write_lock(session: Session) -> None:
+    """Begin the transaction holding the write lock, on SQLite (`BEGIN IMMEDIATE`): waiting for
+    the lock then happens at the start, under the busy timeout, instead of a read transaction
+    being upgraded midway, which SQLite refuses at once ("database is locked") when another
+    writer committed in between. On PostgreSQL the data version's row lock does this."""
+    if session.get_bind().dialect.name == "sqlite":
+        # Writers queue for the lock for up to WRITE_LOCK_WAIT_MS (reads never wait in WAL
+        # mode); one that waits longer gets a 503 with Retry-After (app.db_errors).
+        session.execute(text(f"PRAGMA busy_timeout={WRITE_LOCK_WAIT_MS}"))
+        session.execute(text("BEGIN IMMEDIATE"))
 
 
 @contextmanager
@@ -20,6 +35,7 @@ def write_transaction(session: Session) -> Iterator[datetime]:
     commit order and `as_of` reads agree with what was served."""
     session.rollback()  # end the read-only transaction a token check may have opened
     try:
+        take_write_lock(session)
         bump_data_version(session)
         yield utcnow()
         session.commit()

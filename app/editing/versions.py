@@ -147,7 +147,8 @@ def add_version(
     assert row.row_id is not None
     session.add_all(
         FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position)
-        for position, citation_id in enumerate(citation_ids)
+        # Two quotes that find the same span are one citation (the link's key is the pair).
+        for position, citation_id in enumerate(dict.fromkeys(citation_ids))
     )
     if status == RECORD_RETRACTED:
         action = "retracted"

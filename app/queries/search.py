@@ -110,10 +110,11 @@ def index_fact_versions(session: Session, rows: Sequence[Fact]) -> None:
     session.flush()
 
 
-def index_source(session: Session, source: Source) -> None:
-    session.add(
-        SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=index_words(source.text))
-    )
+def index_source(session: Session, source: Source, *, words: str | None = None) -> None:
+    """Add a source's search entry; `words` are its folded words when already computed (the
+    write API folds them before it takes the write lock)."""
+    tokens = index_words(source.text) if words is None else words
+    session.add(SearchEntry(entry_type=ENTRY_SOURCE, entry_id=source.id, tokens=tokens))
     session.flush()
 
 

@@ -40,7 +40,7 @@ IfMatch = Annotated[
     ),
 ]
 # What correcting or retracting a fact can answer besides 200.
-EDIT_PROBLEMS = problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 429)
+EDIT_PROBLEMS = problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 429, 503)
 
 
 def _answer(session: Session, row: Fact, response: Response) -> FactOut:
@@ -54,7 +54,7 @@ def _answer(session: Session, row: Fact, response: Response) -> FactOut:
     summary="Create a fact (needs a write token)",
     status_code=201,
     response_model=FactOut,
-    responses=problem_responses(400, 401, 403, 405, 409, 413, 422, 429),
+    responses=problem_responses(400, 401, 403, 405, 409, 413, 422, 429, 503),
 )
 def add_fact(
     spec: FactIn, token: WriterDep, session: WriteSessionDep, response: Response

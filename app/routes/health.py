@@ -1,30 +1,104 @@
-"""/health: is the database there and at the expected schema?"""
+"""/health: can the database be read, is it at the expected schema, and does it take writes?"""
 
-from fastapi import APIRouter
+import time
+
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
 from sqlalchemy import text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from app.db import SessionDep
+from app.db_errors import unavailable
+from app.editing.transaction import take_write_lock
+from app.models import WriteAllowance
+from app.problems import PROBLEM_JSON, Problem, problem_response, shorten
 from app.queries.facts import count_current_facts
 from app.schemas import Health
 
 router = APIRouter(tags=["health"])
+
+# The row /health writes to prove the database takes writes (the rate limits' table: a
+# bucket nobody is limited by, removed with the idle ones).
+PROBE_KEY = "health:probe"
+
+
+class HealthProblem(Problem):
+    cause: str = Field(
+        description="no_schema (not migrated), unreachable (the database does not answer) or "
+        "unwritable (read-only file, full disk: writes would fail)."
+    )
+    database: str = Field(description="sqlite or postgresql.")
+
+
+def _prove_writable(session: Session) -> None:
+    """Commit one small write, as every write does (taking the write lock first)."""
+    session.rollback()
+    take_write_lock(session)
+    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
+    now = time.time()
+    session.execute(
+        insert(WriteAllowance)
+        .values(key=PROBE_KEY, tokens=0.0, updated=now)
+        .on_conflict_do_update(index_elements=["key"], set_={"updated": now})
+    )
+    session.commit()
+
+
+def _unhealthy(request: Request, cause: str, database: str, detail: str) -> JSONResponse:
+    extensions = {"cause": cause, "database": database}
+    headers = {"Retry-After": "30"}
+    return problem_response(request, 503, detail, headers=headers, extensions=extensions)
 
 
 @router.get(
     "/health",
     summary="Service and database health",
     response_model=Health,
-    responses={503: {"model": Health, "description": "The database does not answer."}},
+    responses={
+        503: {
+            "model": HealthProblem,
+            "content": {PROBLEM_JSON: {}},
+            "description": "The database cannot be reached, is not migrated, or cannot be "
+            "written (on a server that takes writes): a problem naming the cause.",
+        }
+    },
 )
-def health(session: SessionDep) -> Health | JSONResponse:
-    """Checks that the database answers and reports its schema revision and fact count."""
+def health(request: Request, session: SessionDep) -> Health | JSONResponse:
+    """Checks that the database answers, reports its schema revision and fact count, and, on
+    a server that takes writes, commits one small write to prove that writes would succeed
+    (a database file that turned read-only or a full disk is a 503 here, not a 500 on the
+    next edit)."""
     dialect = session.get_bind().dialect.name
     try:
         revision = session.exec(text("SELECT version_num FROM alembic_version")).scalar()  # type: ignore[call-overload]
         facts = count_current_facts(session)
-    except SQLAlchemyError:
-        body = Health(status="unavailable", database=dialect, schema_revision=None, facts=0)
-        return JSONResponse(body.model_dump(), status_code=503)
-    return Health(status="ok", database=dialect, schema_revision=revision, facts=facts)
+    except SQLAlchemyError as error:
+        condition = unavailable(error)
+        if condition is not None and condition.cause == "unreachable":
+            return _unhealthy(request, "unreachable", dialect, condition.detail)
+        detail = "The database has no schema: run `mission-facts migrate`."
+        return _unhealthy(request, "no_schema", dialect, detail)
+    read_only = request.app.state.settings.read_only
+    if not read_only:
+        try:
+            _prove_writable(session)
+        except SQLAlchemyError as error:
+            session.rollback()
+            condition = unavailable(error)
+            if condition is None or condition.cause != "busy":
+                reason = shorten(str(getattr(error, "orig", error)), 200)
+                return _unhealthy(
+                    request, "unwritable", dialect, f"The database cannot be written: {reason}"
+                )
+            # Busy with other writes: writes queue, they do not fail. Healthy.
+    return Health(
+        status="ok",
+        database=dialect,
+        schema_revision=revision,
+        facts=facts,
+        writable=not read_only,
+    )

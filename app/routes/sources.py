@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.auth import WriterDep
 from app.csv_columns import SOURCE_COLUMNS
 from app.db import SessionDep, WriteSessionDep
-from app.editing.sources import create_source
+from app.editing.sources import create_source, prepare_text
 from app.editing.transaction import write_transaction
 from app.formats import FormatDep, csv_openapi
 from app.models import Source
@@ -114,7 +114,7 @@ def _detail(session: Session, source: Source) -> SourceDetail:
             "model": SourceDetail,
             "description": "The same text is stored already: that source.",
         },
-        **problem_responses(400, 401, 403, 405, 409, 413, 422, 429),
+        **problem_responses(400, 401, 403, 405, 409, 413, 422, 429, 503),
     },
 )
 def add_source(
@@ -124,8 +124,9 @@ def add_source(
     kept exactly as sent. The same text sent again (under any id) is not stored twice: the
     answer is 200 with the source already stored, where a new one gets 201. Either way
     `Location` is the source's URL."""
+    prepared = prepare_text(upload)
     with write_transaction(session) as now:
-        source, created = create_source(session, upload, at=now, by=token.name)
+        source, created = create_source(session, upload, prepared, at=now, by=token.name)
     if not created:
         response.status_code = 200
     response.headers["Location"] = f"/sources/{source.id}"
