@@ -1,6 +1,7 @@
 """/health: can the database be read, is it at the expected schema, and does it take writes?"""
 
 import time
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -26,8 +27,11 @@ router = APIRouter(tags=["health"])
 PROBE_KEY = "health:probe"
 
 
+Cause = Literal["no_schema", "unreachable", "unwritable"]
+
+
 class HealthProblem(Problem):
-    cause: str = Field(
+    cause: Cause = Field(
         description="no_schema (not migrated), unreachable (the database does not answer) or "
         "unwritable (read-only file, full disk: writes would fail)."
     )
@@ -48,7 +52,7 @@ def _prove_writable(session: Session) -> None:
     session.commit()
 
 
-def _unhealthy(request: Request, cause: str, database: str, detail: str) -> JSONResponse:
+def _unhealthy(request: Request, cause: Cause, database: str, detail: str) -> JSONResponse:
     extensions = {"cause": cause, "database": database}
     headers = {"Retry-After": "30"}
     return problem_response(request, 503, detail, headers=headers, extensions=extensions)
