@@ -19,6 +19,7 @@ from app.queries.moment import AS_OF
 # request never waits for another to give its connection back.
 POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
 SQLITE_HEAP_BYTES = 32 * 1024 * 1024
+WRITE_LOCK_WAIT_MS = 30_000
 
 
 def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
@@ -55,7 +56,9 @@ def make_engine(database_url: str, *, read_only: bool = False) -> Engine:
         if not read_only:
             # WAL lets readers go on while a writer commits (a read-only replica cannot set it).
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # Writers queue for the write lock this long (reads never wait in WAL mode); one that
+        # waits longer gets a 503 with Retry-After (app.db_errors).
+        cursor.execute(f"PRAGMA busy_timeout={WRITE_LOCK_WAIT_MS}")
         # One bound for the page caches of all the process's connections together (up to
         # forty, each 2 MB by default): past it SQLite recycles cached pages instead of
         # growing, so memory levels off as the database grows.

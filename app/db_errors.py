@@ -8,7 +8,7 @@ try again. Anything else is a fault of the server (500), logged with its request
 
 from dataclasses import dataclass
 
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 # Words of the drivers' messages (SQLite's and PostgreSQL's), lower case.
 _BUSY = ("database is locked", "database table is locked", "lock timeout", "deadlock detected")
@@ -60,7 +60,7 @@ def unavailable(error: SQLAlchemyError) -> Unavailable | None:
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return Unavailable("unreachable", "The database cannot be reached.", 5)
     driver = type(getattr(error, "orig", None)).__module__ or ""
-    if driver.startswith("psycopg") and type(error).__name__ == "OperationalError":
+    if driver.startswith("psycopg") and isinstance(error, OperationalError):
         # psycopg raises OperationalError for connections refused, lost or timed out.
         return Unavailable("unreachable", "The database cannot be reached.", 5)
     return None

@@ -1,21 +1,28 @@
 """Write attempts are rate limited per token and per client address: 429 with Retry-After."""
 
-from app.rate_limit import RateLimiter
+from app.db import make_engine
+from app.migrate import upgrade
+from app.rate_limit import SharedRateLimiter
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.editing import editor_for, fixture_source
 from tests.helpers import assert_problem
 
 
-def test_the_bucket_refills_at_its_rate() -> None:
-    now = [0.0]
-    limiter = RateLimiter(6, clock=lambda: now[0])  # one attempt every 10 s, bursts of 6
+def test_the_bucket_refills_at_its_rate(make_database: DatabaseFactory) -> None:
+    url = make_database()
+    upgrade(url)
+    engine = make_engine(url)
+    now = [1_000_000.0]
+    # one attempt every 10 s, bursts of 6
+    limiter = SharedRateLimiter(6, lambda: engine, clock=lambda: now[0])
     assert [limiter.retry_after("a") for _ in range(6)] == [0] * 6
     assert limiter.retry_after("a") == 10
     assert limiter.retry_after("b") == 0  # keys are counted apart
     now[0] += 10
     assert limiter.retry_after("a") == 0
     assert limiter.retry_after("a") == 10
-    assert RateLimiter(0).retry_after("a") == 0  # 0 means no limit
+    assert SharedRateLimiter(0, lambda: engine).retry_after("a") == 0  # 0 means no limit
+    engine.dispose()
 
 
 def test_writes_past_the_token_limit_get_429(make_database: DatabaseFactory) -> None:

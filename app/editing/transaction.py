@@ -10,8 +10,6 @@ from sqlmodel import Session
 from app.models import utcnow
 from app.queries.state import bump_data_version
 
-WRITE_LOCK_WAIT_MS = 30_000
-
 
 def take_write_lock(session: Session) -> None:
     """Begin the transaction holding the write lock, on SQLite (`BEGIN IMMEDIATE`): waiting for
@@ -19,9 +17,6 @@ def take_write_lock(session: Session) -> None:
     being upgraded midway, which SQLite refuses at once ("database is locked") when another
     writer committed in between. On PostgreSQL the data version's row lock does this."""
     if session.get_bind().dialect.name == "sqlite":
-        # Writers queue for the lock for up to WRITE_LOCK_WAIT_MS (reads never wait in WAL
-        # mode); one that waits longer gets a 503 with Retry-After (app.db_errors).
-        session.execute(text(f"PRAGMA busy_timeout={WRITE_LOCK_WAIT_MS}"))
         session.execute(text("BEGIN IMMEDIATE"))
 
 
@@ -29,10 +24,10 @@ def take_write_lock(session: Session) -> None:
 def write_transaction(session: Session) -> Iterator[datetime]:
     """Run a write in one transaction and yield its instant (every row it records carries it).
 
-    The data version is moved first: that UPDATE takes SQLite's write lock, or the row lock of
-    `data_state` on PostgreSQL, so concurrent writers (in any process) queue here and each one
-    reads what the previous committed. The instant is taken after the lock, so instants follow
-    commit order and `as_of` reads agree with what was served."""
+    The write lock is taken first (`take_write_lock` on SQLite; on PostgreSQL the data
+    version's UPDATE locks the row of `data_state`), so concurrent writers (in any process)
+    queue here and each one reads what the previous committed. The instant is taken after
+    the lock, so instants follow commit order and `as_of` reads agree with what was served."""
     session.rollback()  # end the read-only transaction a token check may have opened
     try:
         take_write_lock(session)

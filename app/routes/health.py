@@ -7,17 +7,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from app.db import SessionDep
 from app.db_errors import unavailable
 from app.editing.transaction import take_write_lock
-from app.models import WriteAllowance
 from app.problems import PROBLEM_JSON, Problem, problem_response, shorten
 from app.queries.facts import count_current_facts
+from app.rate_limit import locked_allowance
 from app.schemas import Health
 
 router = APIRouter(tags=["health"])
@@ -42,13 +40,8 @@ def _prove_writable(session: Session) -> None:
     """Commit one small write, as every write does (taking the write lock first)."""
     session.rollback()
     take_write_lock(session)
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     now = time.time()
-    session.execute(
-        insert(WriteAllowance)
-        .values(key=PROBE_KEY, tokens=0.0, updated=now)
-        .on_conflict_do_update(index_elements=["key"], set_={"updated": now})
-    )
+    locked_allowance(session, PROBE_KEY, now=now, full=0.0).updated = now
     session.commit()
 
 
