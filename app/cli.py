@@ -8,7 +8,7 @@ from app.settings import get_settings
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    from app.migrate import upgrade
+    from app.db.migrate import upgrade
 
     settings = get_settings()
     upgrade(settings.database_url, args.revision)
@@ -17,7 +17,7 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _seed(args: argparse.Namespace) -> int:
-    from app.seeding.files import SeedError, read_seed
+    from app.writes.seed_files import SeedError, read_seed
 
     settings = get_settings()
     try:
@@ -30,8 +30,8 @@ def _seed(args: argparse.Namespace) -> int:
                 f"{citations} fact citations; every quote found in its source"
             )
             return 0
-        from app.db import make_engine
-        from app.seeding.writer import load_seed
+        from app.db.engine import make_engine
+        from app.writes.seed import load_seed
 
         report = load_seed(make_engine(settings.database_url), settings.seed_dir)
     except SeedError as exc:
@@ -44,8 +44,8 @@ def _seed(args: argparse.Namespace) -> int:
 def _token(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
-    from app.auth import all_tokens, create_token, revoke_token
-    from app.db import make_engine
+    from app.api.auth import all_tokens, create_token, revoke_token
+    from app.db.engine import make_engine
 
     engine = make_engine(get_settings().database_url)
     with Session(engine) as session, session.begin():
@@ -80,10 +80,10 @@ def _token(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     import time
 
-    from app.db import make_engine
-    from app.migrate import upgrade
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade
     from app.settings import Settings
-    from app.synth import SynthError, generate
+    from bench.synth import SynthError, generate
 
     # Never the configured database by default: synthetic data goes where it is sent.
     url = Settings(database_url=args.database_url).database_url
@@ -104,9 +104,9 @@ def _synth(args: argparse.Namespace) -> int:
 def prepare_database() -> None:
     """Migrate to head and seed an empty database (or index the records of one upgraded from
     before search): what `serve` does before it listens."""
-    from app.db import make_engine
-    from app.migrate import startup_lock, upgrade
-    from app.seeding.writer import (
+    from app.db.engine import make_engine
+    from app.db.migrate import startup_lock, upgrade
+    from app.writes.seed import (
         database_is_empty,
         index_records_written_before_search,
         load_seed,
@@ -142,7 +142,7 @@ def _serve(args: argparse.Namespace) -> int:
     from app.http_server import PROTOCOL
     from app.logs import log_config
     from app.memory import limit_arenas
-    from app.seeding.files import SeedError
+    from app.writes.seed_files import SeedError
 
     try:
         if get_settings().read_only:

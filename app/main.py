@@ -6,20 +6,12 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app.auth import WriteLimits
-from app.body_limit import BodyLimit
-from app.db import make_engine
-from app.error_boundary import ErrorBoundary
-from app.http_cache import HttpCache
-from app.input_checks import refuse_unreadable_parameters
-from app.json_guard import JsonGuard
-from app.memory import trimming
-from app.openapi import install_openapi
-from app.problems import install_problem_handlers, problem_responses
-from app.rate_limit import SharedRateLimiter
-from app.request_id import HEADER as REQUEST_ID_HEADER
-from app.request_id import RequestIdMiddleware
-from app.routes import (
+from app.api.auth import WriteLimits
+from app.api.input_checks import refuse_unreadable_parameters
+from app.api.openapi import install_openapi
+from app.api.problems import install_problem_handlers, problem_responses
+from app.api.rate_limit import SharedRateLimiter
+from app.api.routes import (
     actors,
     changes,
     countries,
@@ -33,7 +25,15 @@ from app.routes import (
     search,
     sources,
 )
-from app.security_headers import SecurityHeadersMiddleware
+from app.db.engine import make_engine
+from app.memory import trimming
+from app.middleware.body_limit import BodyLimit
+from app.middleware.error_boundary import ErrorBoundary
+from app.middleware.http_cache import HttpCache
+from app.middleware.json_guard import JsonGuard
+from app.middleware.request_id import HEADER as REQUEST_ID_HEADER
+from app.middleware.request_id import RequestIdMiddleware
+from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
 from app.web import install_web
 

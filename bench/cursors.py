@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Engine, text
 from starlette.requests import Request
 
-from app.pagination import encode_cursor
+from app.api.pagination import encode_cursor
 from app.queries.facts import BY_DATE, BY_KIND
 from app.settings import Settings
 

@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.db import make_engine
-from app.migrate import upgrade
-from app.seeding.writer import load_seed
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
 from app.settings import Settings
-from app.synth import generate
+from app.writes.seed import load_seed
 from bench.servers import ROOT
+from bench.synth import generate
 
 FOLDER = ROOT / "data" / "bench"
 

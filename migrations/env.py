@@ -7,8 +7,8 @@ from alembic import context
 from sqlalchemy import Engine, engine_from_config, event, pool
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from app.models import UTCDateTime, managed_outside_models
+import app.db.tables  # noqa: F401  (registers every table on SQLModel.metadata)
+from app.db.tables import UTCDateTime, managed_outside_models
 from app.settings import get_settings
 
 config = context.config

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.db.migrate import upgrade
 from app.main import create_app
-from app.migrate import upgrade
-from app.seeding.writer import load_seed
 from app.settings import PROJECT_ROOT, Settings
+from app.writes.seed import load_seed
 
 if TYPE_CHECKING:
     from tests.editing import Editor
@@ -73,7 +73,7 @@ def make_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database
 
 
 def migrated_and_seeded(url: str) -> str:
-    from app.db import make_engine
+    from app.db.engine import make_engine
 
     upgrade(url)
     engine = make_engine(url)

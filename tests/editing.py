@@ -11,8 +11,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.auth import create_token
-from app.db import make_engine
+from app.api.auth import create_token
+from app.db.engine import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR

@@ -1,6 +1,6 @@
 """Every GET endpoint with a real, seeded value for each path parameter."""
 
-from app.openapi_examples import EXAMPLE_PATHS
+from app.api.openapi_examples import EXAMPLE_PATHS
 
 __all__ = ["EXAMPLE_PATHS", "LIST_PATHS", "MISSING_PATHS"]
 

@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine
 
+from app.api.pagination import _signature
 from app.main import create_app
-from app.pagination import _signature
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory
 from tests.db_state import DatabaseState, database_state

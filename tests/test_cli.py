@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from app.models import Citation, Fact
+from app.db.tables import Citation, Fact
 from tests.conftest import DatabaseFactory
 
 COMMAND = [sys.executable, "-m", "app.cli"]

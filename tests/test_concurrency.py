@@ -8,8 +8,8 @@ from collections.abc import Callable
 import httpx
 from sqlmodel import Session
 
-from app.auth import create_token
-from app.db import make_engine
+from app.api.auth import create_token
+from app.db.engine import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.editing import fixture_source, numbered_fact
 from tests.test_cli import serving

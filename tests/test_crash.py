@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import text
 from sqlmodel import Session
 
-from app.auth import create_token
-from app.db import make_engine
+from app.api.auth import create_token
+from app.db.engine import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.db_state import half_written_facts
 from tests.editing import fixture_source, numbered_fact

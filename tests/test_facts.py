@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from app.vocab import FACT_KINDS
+from app.domain.vocabulary import FACT_KINDS
 from tests.helpers import assert_problem
 
 SORTS = ["kind", "-kind", "date", "-date", "value", "-value", "country", "mission,-date", "id"]

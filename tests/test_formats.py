@@ -8,7 +8,7 @@ import hxl
 import pytest
 from fastapi.testclient import TestClient
 
-from app.routes import listing
+from app.api.routes import listing
 from tests.endpoints import LIST_PATHS
 from tests.helpers import assert_problem
 

@@ -27,8 +27,8 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlmodel import Session
 
-from app.auth import create_token
-from app.db import make_engine
+from app.api.auth import create_token
+from app.db.engine import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.formats import FORMULA_STARTS
-from app.json_guard import MAX_DEPTH
-from app.search import MAX_INDEX_BYTES
+from app.api.formats import FORMULA_STARTS
+from app.domain.search_text import MAX_INDEX_BYTES
+from app.middleware.json_guard import MAX_DEPTH
 from tests.db_state import database_state
 from tests.editing import TEST_SOURCE_ID, Editor, fixture_source, personnel_fact
 from tests.helpers import assert_problem

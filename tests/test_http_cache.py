@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.db import make_engine
+from app.db.engine import make_engine
 from app.main import create_app
-from app.seeding.writer import load_seed
 from app.settings import Settings
+from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.endpoints import EXAMPLE_PATHS
 

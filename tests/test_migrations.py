@@ -9,9 +9,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import app.models  # noqa: F401
-from app.migrate import alembic_config, upgrade
-from app.models import managed_outside_models
+import app.db.tables  # noqa: F401
+from app.db.migrate import alembic_config, upgrade
+from app.db.tables import managed_outside_models
 from tests.conftest import PG_URL, DatabaseFactory
 
 

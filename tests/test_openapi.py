@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.openapi import EXAMPLES_FILE
-from app.openapi_examples import collect
+from app.api.openapi import EXAMPLES_FILE
+from app.api.openapi_examples import collect
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_errors_are_documented_as_problem_json(schema: dict[str, Any]) -> None:
 
 def test_examples_are_the_real_seeded_responses(client: TestClient, schema: dict) -> None:
     """Fails when the seed or the code changes and the examples were not regenerated
-    (python -m app.openapi_examples)."""
+    (python -m app.api.openapi_examples)."""
 
     def without_timestamps(node: Any) -> Any:
         text = re.sub(r'"recorded_at": ?"[^"]+"', '"recorded_at": ""', json.dumps(node))
@@ -83,8 +83,8 @@ def test_docs_pages_use_only_the_apps_own_assets(
 
 
 def test_the_data_model_doc_lists_every_fact_kind() -> None:
+    from app.domain.vocabulary import FACT_KINDS
     from app.settings import PROJECT_ROOT
-    from app.vocab import FACT_KINDS
 
     doc = (PROJECT_ROOT / "docs" / "data-model.md").read_text("utf-8")
     for kind, rule in FACT_KINDS.items():

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app import cli
-from app.db import make_engine
+from app.db.engine import make_engine
+from app.db.tables import ApiToken
 from app.main import create_app
-from app.models import ApiToken
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.editing import Editor, fixture_source, write_token

@@ -18,12 +18,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
-from app.db import make_engine
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
 from app.main import create_app
-from app.migrate import upgrade
 from app.settings import Settings
-from app.synth import generate
 from bench.cursors import deep_cursor_path
+from bench.synth import generate
 from tests.conftest import SEED_DIR, DatabaseFactory
 
 EVENTS = 3000

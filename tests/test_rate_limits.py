@@ -1,8 +1,8 @@
 """Write attempts are rate limited per token and per client address: 429 with Retry-After."""
 
-from app.db import make_engine
-from app.migrate import upgrade
-from app.rate_limit import SharedRateLimiter
+from app.api.rate_limit import SharedRateLimiter
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.editing import editor_for, fixture_source
 from tests.helpers import assert_problem

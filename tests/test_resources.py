@@ -3,7 +3,7 @@
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
-from app.migrate import alembic_config
+from app.db.migrate import alembic_config
 from tests.helpers import by_id
 
 

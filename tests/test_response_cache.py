@@ -8,11 +8,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session
 
-from app.db import make_engine
+from app.db.engine import make_engine
+from app.db.tables import Fact
 from app.main import create_app
-from app.models import Fact
+from app.middleware.response_cache import CachedResponse, ResponseCache
 from app.queries.state import bump_data_version
-from app.response_cache import CachedResponse, ResponseCache
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.endpoints import EXAMPLE_PATHS

@@ -9,12 +9,12 @@ from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
 from app import cli
-from app.db import make_engine
-from app.migrate import upgrade
-from app.seeding import writer
-from app.seeding.files import SeedError, read_seed
-from app.seeding.writer import load_seed
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
 from app.settings import get_settings
+from app.writes import seed as writer
+from app.writes.seed import load_seed
+from app.writes.seed_files import SeedError, read_seed
 from tests.conftest import SEED_DIR, DatabaseFactory
 
 
@@ -158,7 +158,7 @@ def test_correcting_a_fact_adds_a_version_and_removing_one_retracts_it(
     from sqlmodel import Session, col
     from sqlmodel import select as sql_select
 
-    from app.models import Fact
+    from app.db.tables import Fact
 
     load_seed(engine, SEED_DIR)
     edit(seed_copy, "summary: Kenya leads the MSS.", "summary: Kenya is the MSS's lead nation.")

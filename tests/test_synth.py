@@ -7,13 +7,13 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.cli import main
-from app.db import make_engine
+from app.db.engine import make_engine
+from app.db.migrate import upgrade
+from app.db.tables import Citation, Fact, Mission, Source
 from app.main import create_app
-from app.migrate import upgrade
-from app.models import Citation, Fact, Mission, Source
 from app.queries.state import read_data_version
 from app.settings import Settings
-from app.synth import SynthError, generate
+from bench.synth import SynthError, generate
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 
 EVENTS = 1200

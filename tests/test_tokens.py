@@ -10,8 +10,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from app import cli
-from app.db import make_engine
-from app.models import ApiToken
+from app.db.engine import make_engine
+from app.db.tables import ApiToken
 from app.settings import get_settings
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.editing import Editor, editor_for, fixture_source

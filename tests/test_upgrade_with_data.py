@@ -16,12 +16,12 @@ from sqlalchemy import Engine, MetaData, Table, create_engine, inspect, select, 
 from sqlmodel import SQLModel
 
 from app.cli import prepare_database
-from app.db import make_engine
+from app.db.engine import make_engine
+from app.db.migrate import alembic_config, upgrade
 from app.main import create_app
-from app.migrate import alembic_config, upgrade
-from app.seeding import writer
-from app.seeding.writer import load_seed
 from app.settings import Settings, get_settings
+from app.writes import seed as writer
+from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory
 from tests.db_state import database_state
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.schemas import DateOut, QuantityOut
+from app.api.schemas import DateOut, QuantityOut
 from app.web.negotiation import is_negotiated, prefers_html
 from app.web.source_text import mark_cited_spans
 from app.web.wording import date_in_words, number_in_words, quantity_in_words

@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from app.vocab import FACT_KINDS
+from app.domain.vocabulary import FACT_KINDS
 from tests.editing import TEST_SOURCE_ID, TEST_TEXT, Editor, fixture_source, personnel_fact
 from tests.helpers import assert_problem
 

@@ -7,7 +7,7 @@ from sqlalchemy import Row
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
-from app.models import ActorCitation, Citation, FactCitation, MissionCitation, Source
+from app.db.tables import ActorCitation, Citation, FactCitation, MissionCitation, Source
 from app.queries.moment import citation_served, reading_as_of
 
 CitationLink = type[MissionCitation] | type[ActorCitation] | type[FactCitation]

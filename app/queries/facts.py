@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
-from app.models import LISTED, Fact
-from app.pagination import SortField, Sorting
+from app.api.pagination import SortField, Sorting
+from app.db.tables import LISTED, Fact
+from app.domain.search_text import SearchQuery
 from app.queries.moment import fact_served, fact_version_at, reading_as_of
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
-from app.search import SearchQuery
 
 FACT_SORT_FIELDS = {
     "id": SortField("id", col(Fact.fact_id), description="the fact's id"),

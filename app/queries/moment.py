@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, or_, true
 from sqlmodel import Session, col
 
-from app.models import RECORD_CURRENT, RECORD_RETRACTED, Citation, Fact, Source
+from app.db.tables import RECORD_CURRENT, RECORD_RETRACTED, Citation, Fact, Source
 
 AS_OF = "as_of"
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.expression import ColumnElement
 from sqlmodel import Session, col, select
 
-from app.models import (
+from app.db.tables import (
     SEARCH_FTS_TABLE,
     Actor,
     Citation,
@@ -29,8 +29,8 @@ from app.models import (
     SearchEntry,
     Source,
 )
+from app.domain.search_text import SearchQuery, Term, index_words
 from app.queries.moment import fact_served, reading_as_of, source_served
-from app.search import SearchQuery, Term, index_words
 
 ENTRY_FACT = "fact"
 ENTRY_SOURCE = "source"

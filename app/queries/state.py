@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Connection, select, update
 from sqlmodel import Session, col
 
-from app.models import DataState, utcnow
+from app.db.tables import DataState, utcnow
 
 
 def bump_data_version(session: Session) -> None:

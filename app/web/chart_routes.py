@@ -7,9 +7,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from app.db import SessionDep
-from app.problems import problem_responses
-from app.routes.common import MissionSlug, require_mission
+from app.api.problems import problem_responses
+from app.api.routes.common import MissionSlug, require_mission
+from app.api.sessions import SessionDep
 from app.web import mission_charts
 from app.web.charts import Chart
 from app.web.sheet import MissionSheet, build_sheet

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.schemas import FactOut
+from app.api.schemas import FactOut
 from app.web.charts import Chart, ChartValue, TimelineEntry, funding_chart, personnel_chart
 from app.web.charts import timeline_chart as draw_timeline
 from app.web.sheet import MissionSheet, credit_line, source_credits

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.db import SessionDep
-from app.present import present_facts, source_summary
+from app.api.present import present_facts, source_summary
+from app.api.sessions import SessionDep
+from app.middleware.security_headers import page_policy, style_hash
 from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.queries.facts import select_facts
-from app.security_headers import page_policy, style_hash
 from app.web import mission_charts
 from app.web.negotiation import PAGES_PREFIX, PUBLIC_PATH_KEY
 from app.web.sheet import MissionSheet, all_missions, build_sheet

@@ -5,18 +5,18 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from app.models import Mission
-from app.present import present_facts, present_missions, published_date
-from app.queries import entities
-from app.queries.facts import list_completeness, select_facts
-from app.schemas import CitationOut, FactOut, MissionSummary
-from app.vocab import (
+from app.api.present import present_facts, present_missions, published_date
+from app.api.schemas import CitationOut, FactOut, MissionSummary
+from app.db.tables import Mission
+from app.domain.vocabulary import (
     CONTRIBUTOR_KINDS,
     FACT_KINDS,
     NEED_KINDS,
     PERSONNEL_KINDS,
     TIMELINE_KINDS,
 )
+from app.queries import entities
+from app.queries.facts import list_completeness, select_facts
 from app.web.wording import date_in_words
 
 # The key figures, in the order a reader looks for them, with their row labels.

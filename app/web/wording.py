@@ -7,7 +7,7 @@ never "1 October 2025": the words must not claim more precision than the source 
 import re
 from collections.abc import Mapping
 
-from app.schemas import DateOut, FactOut, QuantityOut
+from app.api.schemas import DateOut, FactOut, QuantityOut
 
 UNKNOWN = "unknown"
 

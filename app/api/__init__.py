@@ -1,0 +1,1 @@
+"""The HTTP API: dependencies, cursors, input and output shapes, routes."""

@@ -1,0 +1,264 @@
+"""Turning table rows into response models, loading what they refer to in a few batch queries.
+
+Each function issues a fixed number of queries whatever the number of rows, so no list costs a
+query per item.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from app.api.schemas import (
+    ActorOut,
+    ActorRef,
+    CitationOut,
+    CountryRef,
+    DateOut,
+    DerivationOut,
+    FactOut,
+    MissionRef,
+    MissionSummary,
+    QuantityOut,
+    SearchMatch,
+    SourceSummary,
+)
+from app.db.tables import (
+    RECORD_CURRENT,
+    RECORD_SUPERSEDED,
+    Actor,
+    ActorCitation,
+    Citation,
+    Country,
+    Fact,
+    FactCitation,
+    Mission,
+    MissionCitation,
+    Source,
+)
+from app.domain.caveats import fact_caveats, source_caveats
+from app.domain.search_text import SearchQuery, matched_spans, snippet_html
+from app.queries import entities
+from app.queries.citations import linked_citations
+from app.queries.moment import reading_as_of
+
+
+def quote_out(source_id: str, start: int, end: int, quote: str, source_url: str) -> CitationOut:
+    return CitationOut(
+        source_id=source_id,
+        start=start,
+        end=end,
+        quote=quote,
+        source_url=source_url,
+        href=f"/sources/{source_id}#cite-{start}-{end}",
+    )
+
+
+def citation_out(citation: Citation, source_url: str) -> CitationOut:
+    return quote_out(
+        citation.source_id, citation.char_start, citation.char_end, citation.quote, source_url
+    )
+
+
+def _group_citations(
+    rows: Iterable[Sequence[Any]],
+) -> dict[int | str, list[CitationOut]]:
+    grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
+    for key, source_id, start, end, quote, url in rows:
+        grouped[key].append(quote_out(source_id, start, end, quote, url))
+    return grouped
+
+
+def country_ref(country: Country | None) -> CountryRef | None:
+    return CountryRef(iso3=country.iso3, name=country.name) if country else None
+
+
+def mission_ref(mission: Mission | None) -> MissionRef | None:
+    if mission is None:
+        return None
+    return MissionRef(slug=mission.slug, label=mission.label, href=f"/missions/{mission.slug}")
+
+
+def actor_ref(actor: Actor | None) -> ActorRef | None:
+    if actor is None:
+        return None
+    return ActorRef(slug=actor.slug, name=actor.name, href=f"/actors/{actor.slug}")
+
+
+def _quantity(row: Fact) -> QuantityOut | None:
+    if row.unit is None:
+        return None
+    return QuantityOut(
+        value=row.value,
+        unit=row.unit,
+        qualifier=row.qualifier,  # type: ignore[arg-type]
+        lower_bound=row.lower_bound,
+        upper_bound=row.upper_bound,
+        as_stated=row.quantity_as_stated,
+        unknown_reason=row.value_unknown_reason,
+    )
+
+
+def _date(row: Fact) -> DateOut | None:
+    if row.date_value is None:
+        return None
+    return DateOut(
+        value=row.date_value,
+        precision=row.date_precision,  # type: ignore[arg-type]
+        qualifier=row.date_qualifier,  # type: ignore[arg-type]
+        as_stated=row.date_as_stated,
+        resolution=row.date_resolution,
+    )
+
+
+def status_at(row: Fact, as_of: datetime | None) -> str:
+    """A version's status as it was at `as_of`: one superseded later was current then."""
+    later = as_of is not None and row.superseded_at is not None and row.superseded_at > as_of
+    return RECORD_CURRENT if later and row.record_status == RECORD_SUPERSEDED else row.record_status
+
+
+def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
+    as_of = reading_as_of(session)
+    row_ids = [row.row_id for row in rows if row.row_id is not None]
+    cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
+    # One reference object per entity, shared by every fact that names it.
+    labels = entities.mission_labels(
+        session, slugs={r.mission_slug for r in rows if r.mission_slug}
+    )
+    missions = {
+        s: MissionRef(slug=s, label=label, href=f"/missions/{s}") for s, label in labels.items()
+    }
+    country_names = entities.country_names(
+        session, codes={r.country_iso3 for r in rows if r.country_iso3}
+    )
+    countries = {code: CountryRef(iso3=code, name=name) for code, name in country_names.items()}
+    actor_names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    actors = {
+        s: ActorRef(slug=s, name=name, href=f"/actors/{s}") for s, name in actor_names.items()
+    }
+    return [
+        FactOut(
+            id=row.fact_id,
+            version=row.version,
+            kind=row.kind,
+            summary=row.summary,
+            mission=missions.get(row.mission_slug or ""),
+            country=countries.get(row.country_iso3 or ""),
+            actor=actors.get(row.actor_slug or ""),
+            role=row.role,
+            stance=row.stance,
+            tense=row.tense,
+            status=row.status,
+            topic=row.topic,
+            place=row.place,
+            cause=row.cause,
+            attributed_to=row.attributed_to,
+            list_complete=row.list_complete,
+            list_note=row.list_note,
+            quantity=_quantity(row),
+            date=_date(row),
+            derived=row.derived,
+            derivation=(
+                DerivationOut(formula=row.formula, derived_from=row.derived_from or [])
+                if row.derived and row.formula
+                else None
+            ),
+            citations=cited.get(row.row_id or 0, []),
+            caveats=fact_caveats(row),
+            rank=row.rank,
+            record_status=status_at(row, as_of),
+            recorded_at=row.recorded_at,
+        )
+        for row in rows
+    ]
+
+
+def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionSummary]:
+    slugs = [row.slug for row in rows]
+    cited = _group_citations(linked_citations(session, link=MissionCitation, keys=slugs))
+    countries = entities.countries_by_code(
+        session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
+    )
+    supported = entities.missions_by_slug(
+        session, slugs={r.supports_mission_slug for r in rows if r.supports_mission_slug}
+    )
+    return [
+        MissionSummary(
+            slug=row.slug,
+            name=row.name,
+            name_unknown_reason=row.name_unknown_reason,
+            acronym=row.acronym,
+            label=row.label,
+            kind=row.kind,
+            status=row.status,
+            description=row.description,
+            host_country=country_ref(countries.get(row.host_country_iso3 or "")),
+            supports=mission_ref(supported.get(row.supports_mission_slug or "")),
+            citations=cited.get(row.slug, []),
+            href=f"/missions/{row.slug}",
+        )
+        for row in rows
+    ]
+
+
+def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
+    cited = _group_citations(
+        linked_citations(session, link=ActorCitation, keys=[r.slug for r in rows])
+    )
+    countries = entities.countries_by_code(
+        session, codes={r.country_iso3 for r in rows if r.country_iso3}
+    )
+    return [
+        ActorOut(
+            slug=row.slug,
+            name=row.name,
+            kind=row.kind,
+            title=row.title,
+            country=country_ref(countries.get(row.country_iso3 or "")),
+            citations=cited.get(row.slug, []),
+            href=f"/actors/{row.slug}",
+        )
+        for row in rows
+    ]
+
+
+def published_date(source: Source) -> DateOut:
+    return DateOut(
+        value=source.published_value,
+        precision=source.published_precision,  # type: ignore[arg-type]
+        qualifier=source.published_qualifier,  # type: ignore[arg-type]
+        as_stated=source.published_as_stated,
+        resolution=source.published_resolution,
+        unknown_reason=None if source.published_value else "The source gives no date.",
+    )
+
+
+def source_summary(source: Source) -> SourceSummary:
+    return SourceSummary(
+        id=source.id,
+        url=source.url,
+        publisher=source.publisher,
+        title=source.title,
+        title_derived=source.title_derived,
+        title_derivation=source.title_derivation,
+        language=source.language,
+        published=published_date(source),
+        sha256=source.sha256,
+        length=len(source.text),
+        caveats=source_caveats(source),
+        href=f"/sources/{source.id}",
+    )
+
+
+def fact_match(fact: FactOut, query: SearchQuery) -> SearchMatch:
+    """Where a search matched a fact: its first quote with a match, else its summary. A fact
+    found only through another field (e.g. its place) shows its summary unmarked."""
+    for citation in fact.citations:
+        spans = matched_spans(citation.quote, query)
+        if spans:
+            snippet = snippet_html(citation.quote, spans)
+            return SearchMatch(field="quote", snippet=snippet, citation_href=citation.href)
+    spans = matched_spans(fact.summary, query)
+    return SearchMatch(field="summary", snippet=snippet_html(fact.summary, spans))

@@ -1,0 +1,196 @@
+"""Answering a list request: a sorted page as JSON, or CSV (a page, or the whole list streamed).
+
+Every list endpoint ends here, so sort, cursor, total, CSV and HXL behave the same on each.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fastapi import Request, Response
+from pydantic import BaseModel
+from sqlalchemy import Engine, Select
+from sqlmodel import Session
+
+from app.api.csv_columns import fact_columns
+from app.api.formats import CsvColumn, OutputFormat, csv_response
+from app.api.pagination import (
+    Ordering,
+    PageOf,
+    PageParams,
+    Sorting,
+    decode_cursor,
+    read_page,
+    read_rows,
+)
+from app.api.present import fact_match, present_facts
+from app.api.schemas import FactList, FactOut, Page
+from app.domain.caveats import merged
+from app.domain.search_text import SearchQuery
+from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_completeness
+
+T = TypeVar("T", bound=BaseModel)
+Presenter = Callable[[Session, Sequence[Any]], list[T]]
+STREAM_BATCH = 500
+
+
+def csv_filename(request: Request) -> str:
+    """A download's name from its path: /missions/mss/donors gives missions-mss-donors.csv."""
+    return request.url.path.strip("/").replace("/", "-") or "index"
+
+
+def note_page(request: Request, result: PageOf, modified: Sequence[datetime | None]) -> None:
+    """Headers the HTTP layer adds: `Link: <next>; rel="next"` and `Last-Modified`."""
+    request.state.next_url = result.next_url
+    times = [time for time in modified if time is not None]
+    if times:
+        request.state.last_modified = max(times)
+
+
+def _link_header(result: PageOf) -> dict[str, str]:
+    return {"Link": f'<{result.next_url}>; rel="next"'} if result.next_url else {}
+
+
+def _stream(
+    engine: Engine,
+    query: Select,
+    ordering: Ordering,
+    start: list[Any] | None,
+    present: Presenter[T],
+    row_of: Callable[[Any], Any],
+) -> Iterator[list[T]]:
+    """The whole list from `start`, a batch at a time, each batch read after the last one's
+    sort values. Runs while the response is sent, so it opens a session of its own."""
+    width = len(ordering.fields)
+    with Session(engine) as session:
+        while True:
+            rows = read_rows(session, query, ordering, start, STREAM_BATCH)
+            if not rows:
+                return
+            yield present(session, [row_of(row) for row in rows])
+            if len(rows) < STREAM_BATCH:
+                return
+            start = list(rows[-1][-width:])
+
+
+def csv_or_page(
+    request: Request,
+    session: Session,
+    page: PageParams,
+    output: OutputFormat,
+    *,
+    query: Select,
+    ordering: Ordering,
+    present: Presenter[T],
+    columns: Sequence[CsvColumn[T]],
+    filename: str,
+    row_of: Callable[[Any], Any] = lambda row: row[0],
+) -> tuple[PageOf, list[T]] | Response:
+    """CSV without an explicit `limit`: every row from the cursor on, streamed. Otherwise the
+    page, presented; as CSV it is returned at once, as JSON it is left to the caller."""
+    if output.csv and not page.limit_given:
+        start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
+        engine: Engine = request.app.state.engine
+        batches = _stream(engine, query, ordering, start, present, row_of)
+        return csv_response(columns, batches, hxl=output.hxl, filename=filename)
+    result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
+    items = present(session, result.rows)
+    if output.csv:
+        return csv_response(
+            columns, [items], hxl=output.hxl, filename=filename, headers=_link_header(result)
+        )
+    return result, items
+
+
+def entity_list(
+    request: Request,
+    session: Session,
+    page: PageParams,
+    output: OutputFormat,
+    *,
+    query: Select,
+    sorting: Sorting,
+    sort: str | None,
+    present: Presenter[T],
+    columns: Sequence[CsvColumn[T]],
+    modified: Callable[[Any], datetime | None] = lambda row: getattr(row, "recorded_at", None),
+) -> Page[T] | Response:
+    ordering = sorting.resolve(sort)
+    answer = csv_or_page(
+        request,
+        session,
+        page,
+        output,
+        query=query,
+        ordering=ordering,
+        present=present,
+        columns=columns,
+        filename=csv_filename(request),
+    )
+    if isinstance(answer, Response):
+        return answer
+    result, items = answer
+    note_page(request, result, [modified(row) for row in result.rows])
+    return Page[T](
+        items=items,
+        limit=page.limit,
+        next=result.next_url,
+        next_cursor=result.next_cursor,
+        total=result.total,
+    )
+
+
+def fact_list(
+    request: Request,
+    session: Session,
+    page: PageParams,
+    output: OutputFormat,
+    *,
+    sort: str | None = None,
+    by_date: bool = False,
+    search: SearchQuery | None = None,
+    value_tag: str | None = None,
+    date_tag: str | None = None,
+    completeness: bool = True,
+    **filters: Any,
+) -> FactList | Response:
+    """A list of current facts: a page (JSON or CSV) or the whole list (CSV), with the
+    completeness of the whole list (unless `completeness` is false) and the page's caveats."""
+    query, search_sorting = fact_query(session, search=search, **filters)
+    sorting = search_sorting or (BY_DATE if by_date else BY_KIND)
+    ordering = sorting.resolve(sort)
+
+    def present(session: Session, rows: Sequence[Any]) -> list[FactOut]:
+        facts = present_facts(session, rows)
+        if search is not None:
+            for fact in facts:
+                fact.match = fact_match(fact, search)
+        return facts
+
+    answer = csv_or_page(
+        request,
+        session,
+        page,
+        output,
+        query=query,
+        ordering=ordering,
+        present=present,
+        columns=fact_columns(value_tag=value_tag, date_tag=date_tag),
+        filename=csv_filename(request),
+    )
+    if isinstance(answer, Response):
+        return answer
+    result, items = answer
+    note_page(request, result, [row.recorded_at for row in result.rows])
+    # Whether a list is complete is said of one list (the donors...), not of a mix of lists.
+    complete, notes = list_completeness(session, **filters) if completeness else (None, [])
+    return FactList(
+        items=items,
+        limit=page.limit,
+        next=result.next_url,
+        next_cursor=result.next_cursor,
+        total=result.total,
+        caveats=merged(fact.caveats for fact in items),
+        list_complete=complete,
+        list_note=" ".join(notes) or None,
+    )

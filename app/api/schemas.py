@@ -1,0 +1,424 @@
+"""Response models: the shapes the API serves. Table models stay in app.db.tables."""
+
+from datetime import datetime
+from typing import Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
+
+from app.domain.vocabulary import CaveatCode, DatePrecision, DateQualifier, Qualifier
+
+T = TypeVar("T")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class CitationOut(Out):
+    """A verbatim quote and where it stands: `source text[start:end] == quote`."""
+
+    source_id: str = Field(description="The source document's id (see GET /sources/{id}).")
+    start: int = Field(description="Offset of the first character, in Unicode code points.")
+    end: int = Field(description="Offset just past the last character (exclusive).")
+    quote: str = Field(description="The source's words, verbatim.")
+    source_url: str = Field(description="Where the source document was published.")
+    href: str = Field(description="This quote in the API's copy of the source text.")
+
+
+class QuantityOut(Out):
+    """A number with its unit, its qualifier and the source's own words."""
+
+    value: float | None = Field(description="Null when the source gives no figure.")
+    unit: str = Field(description="USD, officers, people, percent...")
+    qualifier: Qualifier | None = Field(
+        description="exact, approximate, estimate, at_least (a lower bound), at_most."
+    )
+    lower_bound: float | None = Field(description="Implied by the qualifier, where it implies one.")
+    upper_bound: float | None = Field(description="Implied by the qualifier, where it implies one.")
+    as_stated: str | None = Field(description="The source's words for the number.")
+    unknown_reason: str | None = Field(description="Why the value is null, when it is.")
+
+    @field_serializer("value", "lower_bound", "upper_bound")
+    def _whole_numbers_without_fraction(self, number: float | None) -> float | int | None:
+        # 1000 officers, not 1000.0: counts and money read as the source wrote them.
+        return int(number) if number is not None and number.is_integer() else number
+
+
+class DateOut(Out):
+    """A date at the precision the source gives, and how it was read."""
+
+    value: str | None = Field(description="ISO 8601 at its precision: 2025, 2025-10, 2025-02-25.")
+    precision: DatePrecision | None = Field(
+        description="year, month or day: how much of the date is known."
+    )
+    qualifier: DateQualifier | None = Field(
+        description="exact, on_or_after, on_or_before, before, after or approximate."
+    )
+    as_stated: str | None = Field(description='The source\'s words ("on Tuesday").')
+    resolution: str | None = Field(description="How a relative expression was resolved.")
+    unknown_reason: str | None = Field(default=None, description="Why the date is unknown.")
+
+
+class DerivationOut(Out):
+    """How a derived value was computed; derived values are never stated by the source."""
+
+    formula: str = Field(description="Arithmetic on the ids of the facts it is computed from.")
+    derived_from: list[str] = Field(description="Ids of the input facts.")
+
+
+class CaveatOut(BaseModel):
+    """Something a reader must not miss about a figure."""
+
+    code: CaveatCode = Field(description="Stable code, for apps to act on.")
+    message: str = Field(description="The caveat in a sentence, for people.")
+
+
+class SearchMatch(BaseModel):
+    """Where a search matched a record."""
+
+    field: str = Field(description="Where the words were found: quote, summary or text.")
+    snippet: str = Field(
+        description="A short excerpt, HTML-escaped, the matching words wrapped in <mark>."
+    )
+    citation_href: str | None = Field(
+        default=None, description="The matching quote in the source, when the match is a quote."
+    )
+
+
+class CountryRef(Out):
+    iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
+    name: str = Field(description="English short name (ISO 3166-1, via pycountry).")
+
+
+class MissionRef(Out):
+    slug: str = Field(description="Stable identifier used in URLs.")
+    label: str = Field(description="How to refer to the mission; not a name if it has none.")
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class ActorRef(Out):
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str = Field(description="Name as the source gives it.")
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class FactOut(Out):
+    """One atomic statement of a source: typed value, qualifiers and citations."""
+
+    id: str = Field(description="Stable id of the fact, the same across its versions.")
+    version: int = Field(description="Version of this fact; corrections add versions.")
+    kind: str = Field(description="What the fact states, e.g. funding.received, position.")
+    summary: str = Field(description="The fact in a sentence (editorial wording).")
+    mission: MissionRef | None = Field(description="The mission the fact is about.")
+    country: CountryRef | None = Field(
+        description="The country it is about or belongs to (null if none)."
+    )
+    actor: ActorRef | None = Field(
+        description="The person, body or group the fact is about or attributed to."
+    )
+    role: str | None = Field(description="A country's role: host, lead, personnel_contributor...")
+    stance: str | None = Field(description="For positions: supported, raised_concerns...")
+    tense: str | None = Field(description="When the stance held, in the source's terms.")
+    status: str | None = Field(description="For proposals: proposed, ruled_out, under_review...")
+    topic: str | None = Field(
+        description="What the fact is about (e.g. the option a position concerns)."
+    )
+    place: str | None = Field(description="Where, as the source words it.")
+    cause: str | None = Field(description="What caused it, as the source says.")
+    attributed_to: str | None = Field(description="Who the source attributes the fact to.")
+    list_complete: bool | None = Field(
+        description="For members of a list: false where the source marks it partial "
+        '("including"), null where it does not say.'
+    )
+    list_note: str | None = Field(description="What the source says about the list's completeness.")
+    quantity: QuantityOut | None = Field(description="Null when the fact is not a number.")
+    date: DateOut | None = Field(
+        description="The date the fact refers to: an event's date or a figure's as-of date."
+    )
+    derived: bool = Field(description="True when computed from other facts, not stated.")
+    derivation: DerivationOut | None = Field(
+        description="For derived values: the formula and input facts."
+    )
+    citations: list[CitationOut] = Field(description="The quotes that state it (one or more).")
+    caveats: list[CaveatOut] = Field(
+        description="What a reader must not miss about this fact (bounds, estimates, partial "
+        "lists, derived values...); empty when none."
+    )
+    match: SearchMatch | None = Field(
+        default=None, description="With `q`: where the search matched this fact; else null."
+    )
+    rank: str = Field(
+        default="normal",
+        description="preferred, normal or deprecated (as in Wikidata): where sources disagree "
+        "on a figure, `preferred` marks the value to show.",
+    )
+    record_status: str = Field(description="current, superseded or retracted.")
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+
+
+class Page(BaseModel, Generic[T]):
+    """A page of a list. Follow `next` (also sent as a `Link: <...>; rel="next"` header) until
+    it is null."""
+
+    items: list[T] = Field(description="The items of this page, in the list's order.")
+    limit: int = Field(description="Items per page asked for (1-500).")
+    next: str | None = Field(description="URL of the next page, or null on the last page.")
+    next_cursor: str | None = Field(description="The `cursor` of the next page, or null.")
+    total: int | None = Field(
+        default=None, description="Rows in the whole list, with include_total=true; else null."
+    )
+
+
+class FactList(Page[FactOut]):
+    caveats: list[CaveatOut] = Field(
+        default_factory=list, description="Every caveat of the facts on this page, once each."
+    )
+    list_complete: bool | None = Field(
+        default=None,
+        description="False when the source marks this list as partial; null when it is silent.",
+    )
+    list_note: str | None = Field(
+        default=None, description="What the source says about the list's completeness."
+    )
+
+
+class MissionSummary(Out):
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str | None = Field(description="Null when the source gives no name (see the reason).")
+    name_unknown_reason: str | None = Field(description="Why `name` is null, when it is.")
+    acronym: str | None = Field(description="Acronym, where the source gives one.")
+    label: str = Field(description="How to refer to it; not a name if it has none.")
+    kind: str = Field(description="What sort of mission or body it is.")
+    status: str = Field(description="active, proposed or past.")
+    description: str = Field(description="What the mission is, in a sentence (editorial wording).")
+    host_country: CountryRef | None = Field(
+        description="The country the mission operates in, where the source says."
+    )
+    supports: MissionRef | None = Field(description="The mission this one would back.")
+    citations: list[CitationOut] = Field(
+        description="Verbatim quotes of the sources that state it."
+    )
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class KeyFigures(BaseModel):
+    personnel_deployed: FactOut | None = Field(
+        description="Personnel deployed, with its as-of date."
+    )
+    personnel_planned: FactOut | None = Field(description="Personnel planned.")
+    personnel_deployed_share: FactOut | None = Field(description="Derived: deployed / planned.")
+    funding_received: FactOut | None = Field(description="Contributions the fund has received.")
+    funding_unallocated: FactOut | None = Field(description="Received money not yet allocated.")
+    funding_allocated: FactOut | None = Field(description="Derived: received - unallocated.")
+    lead_nation: FactOut | None = Field(description="The country leading the mission.")
+    mandate_end: FactOut | None = Field(
+        description="The date until which the mission is authorized."
+    )
+    unknown: dict[str, str] = Field(
+        description="Key figures the sources do not give for this mission, with the reason."
+    )
+
+
+class MissionDetail(MissionSummary):
+    key_figures: KeyFigures = Field(
+        description="The mission's headline figures, each a cited fact."
+    )
+    notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
+    supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
+    links: dict[str, str] = Field(description="The mission's sub-resources.")
+    caveats: list[CaveatOut] = Field(description="Every caveat of the key figures, once each.")
+
+
+class DonorList(BaseModel):
+    complete: bool | None = Field(description="False: the source says 'countries including'.")
+    note: str | None = Field(description="Why the list is partial, in the source's words.")
+    items: list[FactOut] = Field(description="The items of this page, in the list's stable order.")
+
+
+class Funding(BaseModel):
+    """A mission's trust fund as the sources state it."""
+
+    mission: MissionRef = Field(description="The mission the fact is about.")
+    received: FactOut | None = Field(description="Contributions the fund has received, as stated.")
+    unallocated: FactOut | None = Field(description="Received money not yet allocated, as stated.")
+    allocated: FactOut | None = Field(description="Derived: received - unallocated.")
+    need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
+    donors: DonorList = Field(description="Countries that gave to the fund.")
+    as_of: DateOut | None = Field(description="As-of date of the received figure.")
+    caveats: list[CaveatOut] = Field(description="Every caveat of these figures, once each.")
+
+
+class CountrySummary(Out):
+    iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
+    iso2: str = Field(description="ISO 3166-1 alpha-2 code.")
+    name: str = Field(description="Name as the source gives it.")
+    roles: list[str] = Field(description="Every role the country plays across missions.")
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class CountryDetail(CountrySummary):
+    official_name: str | None = Field(description="Official name (ISO 3166-1), where it differs.")
+    role_facts: list[FactOut] = Field(description="Host, lead, contributor, donor, positions.")
+    indicators: list[FactOut] = Field(
+        description="Indicators about the country (e.g. territorial control)."
+    )
+    displacement_events: list[FactOut] = Field(description="Displacement events in the country.")
+    actors: list[ActorRef] = Field(description="Bodies and groups of this country.")
+
+
+class ActorOut(Out):
+    slug: str = Field(description="Stable identifier used in URLs.")
+    name: str = Field(description="Name as the source gives it.")
+    kind: str = Field(description="person, body, group, government or organization.")
+    title: str | None = Field(description="Office or function, where the source gives one.")
+    country: CountryRef | None = Field(
+        description="The country it is about or belongs to (null if none)."
+    )
+    citations: list[CitationOut] = Field(
+        description="Verbatim quotes of the sources that state it."
+    )
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class ActorDetail(ActorOut):
+    facts: list[FactOut] = Field(description="Statements, proposals and positions of the actor.")
+
+
+class SourceSummary(Out):
+    id: str = Field(description="Stable identifier used in URLs.")
+    url: str = Field(description="Where it was published.")
+    publisher: str = Field(description="Who published it.")
+    title: str | None = Field(description="Office or function, where the source gives one.")
+    title_derived: bool = Field(description="True when the title is not in the text itself.")
+    title_derivation: str | None = Field(description="How a title not in the text was found.")
+    language: str = Field(description="Language of the text (BCP 47).")
+    published: DateOut = Field(description="Publication date, with its precision or bound.")
+    sha256: str = Field(description="SHA-256 of the text's UTF-8 bytes.")
+    length: int = Field(description="Length of the text in Unicode code points.")
+    caveats: list[CaveatOut] = Field(description="E.g. a publication date known only by a bound.")
+    href: str = Field(description="Path of this resource in the API.")
+
+
+class SourceDetail(SourceSummary):
+    text: str = Field(description="The full text; citation offsets index into it.")
+    notes: str | None = Field(
+        description="What to know about the text (e.g. page furniture kept in it)."
+    )
+    citations: list[CitationOut] = Field(description="Every span of the text cited, in order.")
+
+
+class Health(BaseModel):
+    status: str = Field(description="ok when the database answers.")
+    database: str = Field(description="sqlite or postgresql.")
+    schema_revision: str | None = Field(description="The Alembic revision the database is at.")
+    facts: int = Field(description="Current facts held.")
+    writable: bool = Field(
+        description="True when this server takes writes and a test write just committed; "
+        "false on a read-only replica."
+    )
+
+
+class SearchHit(BaseModel):
+    """One record a search found: a fact or a source text."""
+
+    type: str = Field(description="fact or source.")
+    id: str = Field(description="The record's id.")
+    title: str = Field(description="The fact's summary, or the source's title.")
+    kind: str | None = Field(description="For facts: the fact's kind.")
+    match: SearchMatch = Field(description="Where the query matched, with a snippet.")
+    href: str = Field(description="Path of the record in the API.")
+
+
+class SearchResults(Page[SearchHit]):
+    query: str = Field(description="The query, as given.")
+
+
+class CitationSource(BaseModel):
+    id: str = Field(description="The source's id.")
+    publisher: str = Field(description="Who published it.")
+    title: str | None = Field(description="Its title (see `title_derived` on the source).")
+    url: str = Field(description="Where it was published.")
+    published: DateOut = Field(description="Publication date, with its precision or bound.")
+
+
+class Attribution(BaseModel):
+    """A ready-to-paste attribution of a fact."""
+
+    fact_id: str = Field(description="The fact's id.")
+    text: str = Field(description="One sentence: the source, its date, the quote, a permalink.")
+    quote: str = Field(description="The first quote that states the fact, verbatim.")
+    quotes: list[CitationOut] = Field(description="Every quote that states it.")
+    source: CitationSource = Field(description="The source of the first quote.")
+    permalink: str = Field(description="Permanent URL of the fact in this API.")
+    caveats: list[CaveatOut] = Field(description="What the attribution must not leave out.")
+
+
+class FactVersionOut(BaseModel):
+    """One version of a fact, with who recorded it, when and why."""
+
+    version: int = Field(description="1 for the first; each correction adds one.")
+    record_status: str = Field(description="current, superseded or retracted.")
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+    superseded_at: datetime | None = Field(
+        description="When the next version replaced it; null for the latest."
+    )
+    recorded_by: str = Field(description="The name of the token that wrote it, or `seed`.")
+    reason: str | None = Field(description="Why this version was recorded.")
+    origin: str = Field(description="`seed` (the curated seed files) or `api` (the write API).")
+    record: FactOut = Field(description="The fact as this version states it.")
+
+
+class FactHistory(BaseModel):
+    id: str = Field(description="The fact's permanent id.")
+    versions: list[FactVersionOut] = Field(description="Every version, oldest first.")
+
+
+class ChangeOut(BaseModel):
+    """One entry of the change feed."""
+
+    id: int = Field(description="The change's number; later changes have larger numbers.")
+    recorded_at: datetime = Field(description="When the change was committed (UTC).")
+    recorded_by: str = Field(description="The name of the token that made it, or `seed`.")
+    action: Literal["created", "corrected", "retracted"] = Field(description="What happened.")
+    record_type: Literal["fact", "source"] = Field(description="What sort of record changed.")
+    record_id: str = Field(description="The id of the fact or source changed.")
+    version: int | None = Field(description="The fact version the change recorded.")
+    reason: str | None = Field(description="Why, as the editor wrote it.")
+    href: str = Field(description="The record as it now stands.")
+    version_href: str = Field(
+        description="The record exactly as this change left it (an `as_of` link)."
+    )
+
+
+class ChangeList(Page[ChangeOut]):
+    pass
+
+
+class SeriesValue(BaseModel):
+    preferred: bool = Field(description="True for the value to show at this date.")
+    fact: FactOut = Field(description="The figure, with its citations.")
+
+
+class SeriesPoint(BaseModel):
+    """Every figure for one date: more than one when sources disagree."""
+
+    date: str | None = Field(description="The figures' date (ISO 8601 at its precision).")
+    disagree: bool = Field(description="True when the figures for this date differ.")
+    preferred_by: Literal["only_value", "rank", "latest_record"] = Field(
+        description="Why the preferred value was chosen: the only one; its rank (`preferred` "
+        "over `normal` over `deprecated`); or, ranks being equal, the latest recorded."
+    )
+    values: list[SeriesValue] = Field(description="Every figure for this date.")
+
+
+class Series(BaseModel):
+    kind: str = Field(description="The figure, e.g. personnel.deployed.")
+    unit: str | None = Field(description="The unit of its values.")
+    points: list[SeriesPoint] = Field(description="One point per date, oldest first.")
+
+
+class PersonnelSeries(BaseModel):
+    """A mission's personnel figures over time, one series per kind."""
+
+    mission: str = Field(description="The mission's slug.")
+    series: list[Series] = Field(description="One series per personnel kind.")

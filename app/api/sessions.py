@@ -1,0 +1,64 @@
+"""The request-scoped session dependencies: reads see the data as it is, or as it was."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlmodel import Session
+
+from app.api.problems import invalid
+from app.queries.moment import AS_OF
+
+AS_OF_DESCRIPTION = (
+    "Answer as the API did at this moment (transaction time): an ISO 8601 timestamp such as "
+    "`2025-03-01T12:00:00Z`; one without an offset is read as UTC. The same URL with the same "
+    "`as_of` always gives the same answer, so a published chart can be reproduced."
+)
+
+
+def parse_as_of(value: str | None) -> datetime | None:
+    """The moment a read asks for; a 422 problem when it is unreadable or in the future."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("z", "Z"))
+    except ValueError:
+        raise invalid(
+            "query", "as_of", "expected an ISO 8601 timestamp, e.g. 2025-03-01T12:00:00Z"
+        ) from None
+    try:
+        moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 is a year past 9999 in UTC; 0001-01-01T00:00:00+14:00 one
+        # before year 1: neither is a moment that can be compared with the records' times.
+        raise invalid(
+            "query", "as_of", "is outside the range of representable times (years 1 to 9999 UTC)"
+        ) from None
+    if moment > datetime.now(UTC):
+        raise invalid("query", "as_of", "is in the future: what will be served is not known yet")
+    return moment
+
+
+def get_session(
+    request: Request,
+    as_of: Annotated[
+        str | None,
+        Query(max_length=40, description=AS_OF_DESCRIPTION, examples=["2025-03-01T12:00:00Z"]),
+    ] = None,
+) -> Iterator[Session]:
+    """A session for reads: it sees the data as it is, or as it was at `as_of`."""
+    moment = parse_as_of(as_of)
+    with Session(request.app.state.engine) as session:
+        session.info[AS_OF] = moment
+        yield session
+
+
+def get_write_session(request: Request) -> Iterator[Session]:
+    """A session for writes (which always apply to the present)."""
+    with Session(request.app.state.engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]

@@ -1,1 +1,0 @@
-"""Writing records: the shared steps of the seed loader and the write API."""

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware, composed in one ordered list in app.main."""

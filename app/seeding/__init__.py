@@ -1,1 +1,0 @@
-"""Loading curated, cited facts from the seed files into the database."""

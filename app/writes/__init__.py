@@ -1,0 +1,1 @@
+"""The one write pipeline, shared by the seed loader and the write API."""
