@@ -142,7 +142,7 @@ def test_series_show_disagreeing_sources_with_the_preferred_one_marked(editor: E
     assert editor.post("/facts", disagreeing).status_code == 201
     assert editor.post("/facts", personnel_fact()).status_code == 201
     body = editor.client.get("/missions/mss/personnel", params={"series": "true"}).json()
-    (deployed,) = [s for s in body["series"] if s["kind"] == "personnel.deployed"]
+    (deployed,) = [s for s in body["items"] if s["kind"] == "personnel.deployed"]
     assert deployed["unit"] == "officers"
     dates = [point["date"] for point in deployed["points"]]
     assert dates == sorted(dates) and set(dates) == {date, "2025-03"}

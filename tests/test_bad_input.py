@@ -1,8 +1,9 @@
 """The bad-input catalogue of the read API: one test per entry.
 
 Every entry is sent byte for byte to the app (tests/raw_asgi.py) and must get its documented
-answer: a 4xx problem+json naming the parameter, or a 200 where the input is harmless (an
-unknown parameter is ignored). After each, the database holds exactly what it held before (row
+answer: a 4xx problem+json naming the parameter (an unknown parameter is a 422 naming it), or
+a 200 where the input is harmless (a name beginning with `_`, as spreadsheets add to bust
+caches, is ignored). After each, the database holds exactly what it held before (row
 counts and a checksum of every table) and the app still answers. The README's "Bad input"
 section documents the same answers.
 """
@@ -188,12 +189,22 @@ def _traversals() -> list[Entry]:
 
 def _harmless() -> list[Entry]:
     unknown = [
-        Entry(f"unknown parameter {template}", _with_query(example, "colour", "blue"), 200)
+        Entry(
+            f"unknown parameter {template}",
+            _with_query(example, "colour", "blue"),
+            422,
+            ("query", "colour"),
+        )
+        for template, example in EXAMPLES.items()
+    ]
+    busters = [
+        Entry(f"cache-buster {template}", _with_query(example, "_", "1733050000"), 200)
         for template, example in EXAMPLES.items()
     ]
     return [
         *unknown,
-        Entry("unknown parameter, 100 KB", f"/facts?note={KB_100}", 200),
+        *busters,
+        Entry("unknown parameter, 100 KB", f"/facts?note={KB_100}", 422, ("query", "note")),
         Entry("a parameter with no value", "/facts?limit", 422, ("query", "limit")),
         Entry("repeated parameter: the last counts", "/facts?limit=1&limit=2", 200),
         Entry("repeated list parameter: all count", f"/facts?kind={KINDS[0]}&kind={KINDS[1]}", 200),
@@ -406,8 +417,22 @@ def test_the_served_app_refuses_them_the_same_way(make_database: DatabaseFactory
 # --- What the harmless answers mean ------------------------------------------------------------
 
 
-def test_an_unknown_parameter_changes_nothing(client: TestClient) -> None:
-    assert client.get("/facts?colour=blue").json()["items"] == client.get("/facts").json()["items"]
+def test_an_unknown_parameter_is_refused_naming_the_parameters_taken(client: TestClient) -> None:
+    problem = client.get("/facts?caveats=value_unknown").json()
+    assert problem["status"] == 422
+    error = problem["errors"][0]
+    assert error["loc"] == ["query", "caveats"]
+    # It names what the endpoint does take, so the misspelling is easy to fix.
+    assert "caveat" in error["msg"] and "date_match" in error["msg"]
+
+
+def test_a_name_beginning_with_underscore_changes_nothing(client: TestClient) -> None:
+    assert client.get("/facts?_=123").json()["items"] == client.get("/facts").json()["items"]
+
+
+def test_pages_ignore_unknown_parameters(client: TestClient) -> None:
+    page = client.get("/missions/mss?utm_source=newsletter", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
 
 
 def test_a_repeated_parameter_counts_once_with_its_last_value(client: TestClient) -> None:

@@ -35,6 +35,8 @@ def test_each_fact_carries_the_caveats_its_data_implies(client: TestClient) -> N
             expected.add("received_not_disbursed")
         if when and when["qualifier"] != "exact":
             expected.add("date_inexact")
+        if when and when["resolved_from"]:
+            expected.add("date_resolved_elsewhere")
         assert codes(fact) == expected, fact["id"]
         assert all(caveat["message"] for caveat in fact["caveats"])
 

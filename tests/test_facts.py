@@ -134,8 +134,12 @@ def test_kind_is_repeatable(client: TestClient) -> None:
         ({"qualifier": "at_least"}, lambda f: f["quantity"]["qualifier"] == "at_least"),
         ({"derived": "true"}, lambda f: f["derived"] is True),
         ({"derived": "false"}, lambda f: f["derived"] is False),
-        ({"date_from": "2025-01-01"}, lambda f: f["date"]["value"] >= "2025"),
-        ({"date_to": "2011-01-01"}, lambda f: f["date"]["value"] <= "2011"),
+        # A date is the interval of days it may be: kept when that interval meets the window.
+        (
+            {"date_from": "2025-01-01"},
+            lambda f: (f["date"]["latest"] or "9999") >= "2025-01-01",
+        ),
+        ({"date_to": "2011-01-01"}, lambda f: (f["date"]["earliest"] or "0") <= "2011-01-01"),
     ],
 )
 def test_filters_keep_exactly_the_matching_facts(

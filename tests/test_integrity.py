@@ -39,6 +39,11 @@ def responses(client: TestClient) -> dict[str, Any]:
     bodies = {}
     for path in _all_paths(client):
         response = client.get(path + ("&" if "?" in path else "?") + "limit=500")
+        if response.status_code == 422 and response.json()["errors"][0]["loc"] == [
+            "query",
+            "limit",
+        ]:
+            response = client.get(path)  # not a list: it takes no `limit`
         assert response.status_code == 200, path
         bodies[path] = response.json()
     return bodies

@@ -40,7 +40,13 @@ def test_displacement_filters(client: TestClient) -> None:
     assert ids(date_from="2025-02-01", date_to="2025-02-28") == [event]
     assert ids(date_from="2025-02-25") == [event]
     assert ids(date_from="2025-02-26") == []
-    assert ids(date_to="2025-02-24") == []
+    # "In recent weeks", on or before 25 February: its start is unknown, so it may fall in any
+    # earlier window; only a window wholly after it leaves it out.
+    assert ids(date_to="2025-02-24") == [event]
+    assert ids(date_from="2025-01-15", date_to="2025-02-20") == [event]
+    # `within` keeps only what is certainly inside: an unbounded start never is.
+    assert ids(date_from="2025-01-15", date_to="2025-02-20", date_match="within") == []
+    assert ids(date_from="2025-01-01", date_to="2025-03-31", date_match="within") == []
 
 
 def test_indicator(client: TestClient) -> None:

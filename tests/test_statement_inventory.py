@@ -34,6 +34,8 @@ def test_the_inventory_covers_statements_1_to_26() -> None:
 def test_statement_is_served(client: TestClient, number: int) -> None:
     for path, ids in INVENTORY[number]["at"].items():
         response = client.get(path, params={"limit": 500})
+        if response.status_code == 422:
+            response = client.get(path)  # not a list: it takes no `limit`
         assert response.status_code == 200, path
         missing = set(ids) - _identifiers(response.json())
         assert not missing, f"statement {number}: {path} lacks {sorted(missing)}"

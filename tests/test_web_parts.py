@@ -3,9 +3,9 @@
 import pytest
 
 from app.api.schemas import DateOut, QuantityOut
+from app.api.wording import date_in_words, number_in_words, quantity_in_words
 from app.web.negotiation import is_negotiated, prefers_html
 from app.web.source_text import mark_cited_spans
-from app.web.wording import date_in_words, number_in_words, quantity_in_words
 from tests.html_tree import parse_html
 
 

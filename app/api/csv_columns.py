@@ -1,91 +1,110 @@
 """The CSV columns of each list, with their HXL hashtags.
 
-Facts are flattened: the quantity's parts, the date's parts, and the first citation (quote, its
-place in the source, the source's URL). Hashtags follow the HXL core schema (#country, #org,
-#loc, #date, #affected, #value, #indicator, #meta...); attributes say what is specific.
+A fact's row holds every field its JSON holds: the subject's code and name, the quantity's and
+the date's parts (the date's interval and where it was resolved from included), the derivation
+and its inputs, and every citation: `quote` is the first, `quotes` all of them, one per line,
+with `citation_spans` (source:start-end) line for line. Hashtags follow the HXL core schema
+(#country, #org, #loc, #date, #affected, #value, #indicator, #meta...); a list of one sort of
+figure names its value and date as its kinds declare (e.g. #affected+idps+num, #date+occurred).
 """
+
+from collections.abc import Sequence
 
 from app.api.formats import CsvColumn
 from app.api.schemas import ActorOut, CountrySummary, FactOut, MissionSummary, SourceSummary
+from app.domain.vocabulary import DATE_REPORTED, FACT_KINDS, FactKind
 
 DEFAULT_VALUE_TAG = "#indicator+value+num"
-DEFAULT_DATE_TAG = "#date+reported"
 FactColumn = CsvColumn[FactOut]
 
 
-def _first_quote(fact: FactOut) -> str | None:
-    return fact.citations[0].quote if fact.citations else None
+def _shared(kinds: Sequence[str] | None, tag: str, default: str) -> str:
+    """The hashtag the list's kinds agree on (`value_tag` or `date_tag`), else the default."""
+    declared: list[FactKind] = [FACT_KINDS[k] for k in kinds or () if k in FACT_KINDS]
+    tags = {getattr(kind, tag) for kind in declared}
+    return tags.pop() if len(tags) == 1 else default
 
 
-def fact_columns(*, value_tag: str | None = None, date_tag: str | None = None) -> list[FactColumn]:
-    """The fact columns; a list about one sort of figure names its value and date precisely
-    (e.g. #affected+idps+num for displacement)."""
-    quantity, when = (lambda f: f.quantity), (lambda f: f.date)
+def _lines(values: Sequence[object]) -> str | None:
+    return "\n".join(str(value) for value in values) if values else None
+
+
+def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
+    """The fact columns; the value and date hashtags come from the list's kinds."""
+    value_tag = _shared(kinds, "value_tag", DEFAULT_VALUE_TAG)
+    date_tag = _shared(kinds, "date_tag", DATE_REPORTED)
+    q, d = (lambda f: f.quantity), (lambda f: f.date)
+    first = lambda f: f.citations[0] if f.citations else None  # noqa: E731
     return [
         FactColumn("id", "#meta+id", lambda f: f.id),
         FactColumn("version", "#meta+version", lambda f: f.version),
         FactColumn("kind", "#indicator+type", lambda f: f.kind),
+        FactColumn("kind_label", "#indicator+type+label", lambda f: f.kind_label),
         FactColumn("summary", "#description", lambda f: f.summary),
         FactColumn("mission", "#org+mission+code", lambda f: f.mission and f.mission.slug),
+        FactColumn("mission_label", "#org+mission+name", lambda f: f.mission and f.mission.label),
         FactColumn("country_iso3", "#country+code", lambda f: f.country and f.country.iso3),
         FactColumn("country_name", "#country+name", lambda f: f.country and f.country.name),
         FactColumn("actor", "#org+actor+code", lambda f: f.actor and f.actor.slug),
         FactColumn("actor_name", "#org+actor+name", lambda f: f.actor and f.actor.name),
         FactColumn("role", "#meta+role", lambda f: f.role),
         FactColumn("stance", "#meta+stance", lambda f: f.stance),
+        FactColumn("tense", "#meta+tense", lambda f: f.tense),
         FactColumn("status", "#status", lambda f: f.status),
+        FactColumn("topic", "#meta+topic", lambda f: f.topic),
         FactColumn("place", "#loc+name", lambda f: f.place),
         FactColumn("cause", "#cause", lambda f: f.cause),
         FactColumn("attributed_to", "#meta+attribution", lambda f: f.attributed_to),
-        FactColumn(
-            "value", value_tag or DEFAULT_VALUE_TAG, lambda f: (q := quantity(f)) and q.value
-        ),
-        FactColumn("unit", "#indicator+unit", lambda f: (q := quantity(f)) and q.unit),
-        FactColumn("qualifier", "#meta+qualifier", lambda f: (q := quantity(f)) and q.qualifier),
-        FactColumn(
-            "lower_bound", "#indicator+value+min", lambda f: (q := quantity(f)) and q.lower_bound
-        ),
-        FactColumn(
-            "upper_bound", "#indicator+value+max", lambda f: (q := quantity(f)) and q.upper_bound
-        ),
-        FactColumn("as_stated", "#meta+as_stated", lambda f: (q := quantity(f)) and q.as_stated),
+        FactColumn("value", value_tag, lambda f: (x := q(f)) and x.value),
+        FactColumn("unit", "#indicator+unit", lambda f: (x := q(f)) and x.unit),
+        FactColumn("qualifier", "#meta+qualifier", lambda f: (x := q(f)) and x.qualifier),
+        FactColumn("lower_bound", "#indicator+value+min", lambda f: (x := q(f)) and x.lower_bound),
+        FactColumn("upper_bound", "#indicator+value+max", lambda f: (x := q(f)) and x.upper_bound),
+        FactColumn("as_stated", "#meta+as_stated", lambda f: (x := q(f)) and x.as_stated),
         FactColumn(
             "value_unknown_reason",
             "#meta+unknown_reason",
-            lambda f: (q := quantity(f)) and q.unknown_reason,
+            lambda f: (x := q(f)) and x.unknown_reason,
         ),
-        FactColumn("date", date_tag or DEFAULT_DATE_TAG, lambda f: (d := when(f)) and d.value),
+        FactColumn("date", date_tag, lambda f: (x := d(f)) and x.value),
+        FactColumn("date_precision", "#meta+date+precision", lambda f: (x := d(f)) and x.precision),
+        FactColumn("date_qualifier", "#meta+date+qualifier", lambda f: (x := d(f)) and x.qualifier),
+        FactColumn("date_earliest", date_tag + "+start", lambda f: (x := d(f)) and x.earliest),
+        FactColumn("date_latest", date_tag + "+end", lambda f: (x := d(f)) and x.latest),
+        FactColumn("date_as_stated", "#meta+date+as_stated", lambda f: (x := d(f)) and x.as_stated),
         FactColumn(
-            "date_precision", "#meta+date+precision", lambda f: (d := when(f)) and d.precision
+            "date_resolution", "#meta+date+resolution", lambda f: (x := d(f)) and x.resolution
         ),
         FactColumn(
-            "date_qualifier", "#meta+date+qualifier", lambda f: (d := when(f)) and d.qualifier
-        ),
-        FactColumn(
-            "date_as_stated", "#meta+date+as_stated", lambda f: (d := when(f)) and d.as_stated
+            "date_resolved_from",
+            "#meta+date+resolved_from",
+            lambda f: (x := d(f)) and x.resolved_from,
         ),
         FactColumn("derived", "#meta+derived", lambda f: f.derived),
         FactColumn("formula", "#meta+formula", lambda f: f.derivation and f.derivation.formula),
+        FactColumn(
+            "derived_from",
+            "#meta+derived_from",
+            lambda f: f.derivation and " ".join(f.derivation.derived_from),
+        ),
         FactColumn("list_complete", "#meta+list_complete", lambda f: f.list_complete),
+        FactColumn("list_note", "#meta+list_note", lambda f: f.list_note),
         FactColumn("caveats", "#meta+caveats", lambda f: " ".join(c.code for c in f.caveats)),
+        FactColumn("rank", "#meta+rank", lambda f: f.rank),
+        FactColumn("record_status", "#status+record", lambda f: f.record_status),
         FactColumn("citations", "#meta+citations+num", lambda f: len(f.citations)),
-        FactColumn("quote", "#meta+quote", _first_quote),
+        FactColumn("quote", "#meta+quote", lambda f: (c := first(f)) and c.quote),
+        FactColumn("quote_start", "#meta+quote+start", lambda f: (c := first(f)) and c.start),
+        FactColumn("quote_end", "#meta+quote+end", lambda f: (c := first(f)) and c.end),
+        FactColumn("source", "#meta+source", lambda f: (c := first(f)) and c.source_id),
+        FactColumn("source_url", "#meta+source+url", lambda f: (c := first(f)) and c.source_url),
+        FactColumn("quotes", "#meta+quote+all", lambda f: _lines([c.quote for c in f.citations])),
         FactColumn(
-            "quote_start",
-            "#meta+quote+start",
-            lambda f: f.citations[0].start if f.citations else None,
+            "citation_spans",
+            "#meta+quote+spans",
+            lambda f: _lines([f"{c.source_id}:{c.start}-{c.end}" for c in f.citations]),
         ),
-        FactColumn(
-            "quote_end", "#meta+quote+end", lambda f: f.citations[0].end if f.citations else None
-        ),
-        FactColumn(
-            "source", "#meta+source", lambda f: f.citations[0].source_id if f.citations else None
-        ),
-        FactColumn(
-            "source_url",
-            "#meta+source+url",
-            lambda f: f.citations[0].source_url if f.citations else None,
-        ),
+        FactColumn("match_snippet", "#meta+match", lambda f: f.match.snippet if f.match else None),
         FactColumn("recorded_at", "#date+recorded", lambda f: f.recorded_at.isoformat()),
     ]
 

@@ -9,11 +9,18 @@
   Refusing them up front gives one documented answer, a 422, on both databases.
 - A token in the URL (`?access_token=...`) is refused with a 400: URLs are written to logs,
   proxies and browser histories, so the API reads tokens from the Authorization header only.
+- A query parameter the operation does not take is a 422 naming those it takes: a misspelt
+  filter must not answer as if unfiltered. Names beginning with `_` (spreadsheet
+  cache-busters such as `?_=123`) are ignored, and so is anything sent to an HTML page
+  (newsletter links carry `utm_*` and the like).
 """
 
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from fastapi import HTTPException, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from app.api.problems import invalid
 from app.domain.text_rules import unsafe_character
@@ -31,6 +38,36 @@ def _is_utf8(encoded: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+_TAKEN: dict[int, tuple[str, ...]] = {}
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+def parameters_taken(route: APIRoute) -> tuple[str, ...]:
+    """The query parameters an operation reads, through all its dependencies (read once)."""
+    key = id(route)
+    if key not in _TAKEN:
+        _TAKEN[key] = tuple(sorted(_query_names(route.dependant)))
+    return _TAKEN[key]
+
+
+def _refuse_unknown_parameters(request: Request) -> None:
+    route: Any = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.include_in_schema:
+        return  # HTML pages and files: links from elsewhere carry parameters of their own
+    taken = parameters_taken(route)
+    for name in request.query_params:
+        if name.startswith("_") or name in taken:
+            continue
+        allowed = ", ".join(taken) or "none"
+        raise invalid("query", name, f"is not a parameter of this endpoint; it takes: {allowed}")
 
 
 async def refuse_unreadable_parameters(request: Request) -> None:
@@ -56,3 +93,4 @@ async def refuse_unreadable_parameters(request: Request) -> None:
     for name, value in request.path_params.items():
         if isinstance(value, str) and (problem := unsafe_character(value)) is not None:
             raise invalid("path", name, f"must not contain {problem}")
+    _refuse_unknown_parameters(request)

@@ -58,6 +58,9 @@ def shorten(node: Any) -> Any:
     return node
 
 
+EXAMPLE_BASE_URL = "http://127.0.0.1:8000"
+
+
 def collect(get: Any) -> dict[str, Any]:
     """The shortened response of each example path, fetched with `get(path) -> json`."""
     return {template: shorten(get(path)) for template, path in EXAMPLE_PATHS.items()}
@@ -77,7 +80,8 @@ def main() -> int:
         settings = Settings(database_url=url)
         upgrade(url)
         load_seed(make_engine(url), settings.seed_dir)
-        with TestClient(create_app(settings)) as client:
+        # The address `mission-facts serve` answers at, so no example names a test host.
+        with TestClient(create_app(settings), base_url=EXAMPLE_BASE_URL) as client:
             examples = collect(lambda path: client.get(path).json())
     EXAMPLES_FILE.write_text(json.dumps(examples, indent=1, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {EXAMPLES_FILE.name}: {len(examples)} examples")

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from app.api.schemas import (
     ActorOut,
     ActorRef,
+    CaveatOut,
     CitationOut,
     CountryRef,
     DateOut,
@@ -38,8 +39,10 @@ from app.db.tables import (
     MissionCitation,
     Source,
 )
-from app.domain.caveats import fact_caveats, source_caveats
+from app.domain.caveats import MESSAGES, fact_caveat_codes, merged_codes, source_caveat_codes
+from app.domain.dates import interval
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
+from app.domain.vocabulary import VOCABULARY, CaveatCode
 from app.queries import entities
 from app.queries.citations import linked_citations
 from app.queries.moment import reading_as_of
@@ -101,6 +104,26 @@ def _quantity(row: Fact) -> QuantityOut | None:
     )
 
 
+def caveat(code: CaveatCode) -> CaveatOut:
+    return CaveatOut(code=code, message=MESSAGES[code])
+
+
+def fact_caveats(row: Fact) -> list[CaveatOut]:
+    return [caveat(code) for code in fact_caveat_codes(row)]
+
+
+def source_caveats(source: Source) -> list[CaveatOut]:
+    codes = source_caveat_codes(
+        published_value=source.published_value, published_qualifier=source.published_qualifier
+    )
+    return [caveat(code) for code in codes]
+
+
+def merged(groups: Iterable[Iterable[CaveatOut]]) -> list[CaveatOut]:
+    """Each caveat once, in the order of the codes' list."""
+    return [caveat(code) for code in merged_codes([c.code for c in group] for group in groups)]
+
+
 def _date(row: Fact) -> DateOut | None:
     if row.date_value is None:
         return None
@@ -110,6 +133,9 @@ def _date(row: Fact) -> DateOut | None:
         qualifier=row.date_qualifier,  # type: ignore[arg-type]
         as_stated=row.date_as_stated,
         resolution=row.date_resolution,
+        resolved_from=row.date_resolved_from,
+        earliest=row.date_earliest,
+        latest=row.date_latest,
     )
 
 
@@ -143,14 +169,15 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
             id=row.fact_id,
             version=row.version,
             kind=row.kind,
+            kind_label=VOCABULARY.label(row.kind),
             summary=row.summary,
             mission=missions.get(row.mission_slug or ""),
             country=countries.get(row.country_iso3 or ""),
             actor=actors.get(row.actor_slug or ""),
-            role=row.role,
-            stance=row.stance,
-            tense=row.tense,
-            status=row.status,
+            role=row.role,  # type: ignore[arg-type]
+            stance=row.stance,  # type: ignore[arg-type]
+            tense=row.tense,  # type: ignore[arg-type]
+            status=row.status,  # type: ignore[arg-type]
             topic=row.topic,
             place=row.place,
             cause=row.cause,
@@ -167,8 +194,8 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
             ),
             citations=cited.get(row.row_id or 0, []),
             caveats=fact_caveats(row),
-            rank=row.rank,
-            record_status=status_at(row, as_of),
+            rank=row.rank,  # type: ignore[arg-type]
+            record_status=status_at(row, as_of),  # type: ignore[arg-type]
             recorded_at=row.recorded_at,
         )
         for row in rows
@@ -192,7 +219,7 @@ def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionS
             acronym=row.acronym,
             label=row.label,
             kind=row.kind,
-            status=row.status,
+            status=row.status,  # type: ignore[arg-type]
             description=row.description,
             host_country=country_ref(countries.get(row.host_country_iso3 or "")),
             supports=mission_ref(supported.get(row.supports_mission_slug or "")),
@@ -214,7 +241,7 @@ def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
         ActorOut(
             slug=row.slug,
             name=row.name,
-            kind=row.kind,
+            kind=row.kind,  # type: ignore[arg-type]
             title=row.title,
             country=country_ref(countries.get(row.country_iso3 or "")),
             citations=cited.get(row.slug, []),
@@ -225,7 +252,11 @@ def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
 
 
 def published_date(source: Source) -> DateOut:
+    earliest, latest = interval(source.published_value, source.published_qualifier)
     return DateOut(
+        resolved_from=source.published_resolved_from,
+        earliest=earliest,
+        latest=latest,
         value=source.published_value,
         precision=source.published_precision,  # type: ignore[arg-type]
         qualifier=source.published_qualifier,  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -188,3 +188,8 @@ def invalid(where: str, name: str, message: str) -> RequestValidationError:
     """A 422 for a check the parameter types cannot express (a range, a cursor), in the same
     shape as any other 422."""
     return RequestValidationError([{"loc": (where, name), "msg": message, "type": "value_error"}])
+
+
+def not_acceptable(detail: str) -> HTTPException:
+    """A 406: the operation cannot give the representation asked for (never a silent JSON)."""
+    return HTTPException(406, detail)

@@ -1,11 +1,25 @@
 """Response models: the shapes the API serves. Table models stay in app.db.tables."""
 
 from datetime import datetime
-from typing import Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
 
-from app.domain.vocabulary import CaveatCode, DatePrecision, DateQualifier, Qualifier
+from app.domain.vocabulary import (
+    VOCABULARY,
+    ActorKind,
+    CaveatCode,
+    CountryRole,
+    DatePrecision,
+    DateQualifier,
+    MissionStatus,
+    ProposalStatus,
+    Qualifier,
+    Rank,
+    RecordStatus,
+    Stance,
+    Tense,
+)
 
 T = TypeVar("T")
 
@@ -56,6 +70,20 @@ class DateOut(Out):
     )
     as_stated: str | None = Field(description='The source\'s words ("on Tuesday").')
     resolution: str | None = Field(description="How a relative expression was resolved.")
+    resolved_from: str | None = Field(
+        default=None,
+        description="What outside the cited text the date was resolved from (another report, "
+        "another fact); null when the cited words give it.",
+    )
+    earliest: str | None = Field(
+        default=None,
+        description="The first day the date may be (ISO 8601), from its value, precision and "
+        "qualifier; null when unbounded.",
+    )
+    latest: str | None = Field(
+        default=None,
+        description="The last day the date may be (ISO 8601); null when unbounded.",
+    )
     unknown_reason: str | None = Field(default=None, description="Why the date is unknown.")
 
 
@@ -108,6 +136,7 @@ class FactOut(Out):
     id: str = Field(description="Stable id of the fact, the same across its versions.")
     version: int = Field(description="Version of this fact; corrections add versions.")
     kind: str = Field(description="What the fact states, e.g. funding.received, position.")
+    kind_label: str = Field(description="The kind in words, e.g. funds received.")
     summary: str = Field(description="The fact in a sentence (editorial wording).")
     mission: MissionRef | None = Field(description="The mission the fact is about.")
     country: CountryRef | None = Field(
@@ -116,10 +145,10 @@ class FactOut(Out):
     actor: ActorRef | None = Field(
         description="The person, body or group the fact is about or attributed to."
     )
-    role: str | None = Field(description="A country's role: host, lead, personnel_contributor...")
-    stance: str | None = Field(description="For positions: supported, raised_concerns...")
-    tense: str | None = Field(description="When the stance held, in the source's terms.")
-    status: str | None = Field(description="For proposals: proposed, ruled_out, under_review...")
+    role: CountryRole | None = Field(description="A country's role in the mission.")
+    stance: Stance | None = Field(description="For positions: the stance taken.")
+    tense: Tense | None = Field(description="When the stance held, in the source's terms.")
+    status: ProposalStatus | None = Field(description="For proposals: where the proposal stands.")
     topic: str | None = Field(
         description="What the fact is about (e.g. the option a position concerns)."
     )
@@ -147,12 +176,12 @@ class FactOut(Out):
     match: SearchMatch | None = Field(
         default=None, description="With `q`: where the search matched this fact; else null."
     )
-    rank: str = Field(
-        default="normal",
+    rank: Rank = Field(
+        default=Rank.normal,
         description="preferred, normal or deprecated (as in Wikidata): where sources disagree "
         "on a figure, `preferred` marks the value to show.",
     )
-    record_status: str = Field(description="current, superseded or retracted.")
+    record_status: RecordStatus = Field(description="current, superseded or retracted.")
     recorded_at: datetime = Field(description="When this version was recorded (UTC).")
 
 
@@ -171,7 +200,8 @@ class Page(BaseModel, Generic[T]):
 
 class FactList(Page[FactOut]):
     caveats: list[CaveatOut] = Field(
-        default_factory=list, description="Every caveat of the facts on this page, once each."
+        default_factory=list,
+        description="Every caveat of the facts in the whole list (not only this page), once each.",
     )
     list_complete: bool | None = Field(
         default=None,
@@ -189,7 +219,7 @@ class MissionSummary(Out):
     acronym: str | None = Field(description="Acronym, where the source gives one.")
     label: str = Field(description="How to refer to it; not a name if it has none.")
     kind: str = Field(description="What sort of mission or body it is.")
-    status: str = Field(description="active, proposed or past.")
+    status: MissionStatus = Field(description="active, proposed or past.")
     description: str = Field(description="What the mission is, in a sentence (editorial wording).")
     host_country: CountryRef | None = Field(
         description="The country the mission operates in, where the source says."
@@ -201,22 +231,31 @@ class MissionSummary(Out):
     href: str = Field(description="Path of this resource in the API.")
 
 
-class KeyFigures(BaseModel):
-    personnel_deployed: FactOut | None = Field(
-        description="Personnel deployed, with its as-of date."
+def _key_figure_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: (FactOut | None, Field(description=VOCABULARY.kinds[kind].description))
+        for name, kind in VOCABULARY.key_figures().items()
+    }
+    fields["unknown"] = (
+        dict[str, str],
+        Field(description="Key figures the sources do not give for this mission, with the reason."),
     )
-    personnel_planned: FactOut | None = Field(description="Personnel planned.")
-    personnel_deployed_share: FactOut | None = Field(description="Derived: deployed / planned.")
-    funding_received: FactOut | None = Field(description="Contributions the fund has received.")
-    funding_unallocated: FactOut | None = Field(description="Received money not yet allocated.")
-    funding_allocated: FactOut | None = Field(description="Derived: received - unallocated.")
-    lead_nation: FactOut | None = Field(description="The country leading the mission.")
-    mandate_end: FactOut | None = Field(
-        description="The date until which the mission is authorized."
-    )
-    unknown: dict[str, str] = Field(
-        description="Key figures the sources do not give for this mission, with the reason."
-    )
+    return fields
+
+
+# One field per kind declared a key figure in the vocabulary.
+if TYPE_CHECKING:
+    KeyFigures = BaseModel
+else:
+    KeyFigures = create_model("KeyFigures", **_key_figure_fields())
+
+
+class UnknownFigure(BaseModel):
+    """A figure about the mission that the sources leave unknown."""
+
+    figure: str = Field(description="What the figure is: a key figure's name, or a kind's label.")
+    fact_id: str | None = Field(description="The fact holding it as null, where there is one.")
+    reason: str | None = Field(description="Why it is unknown.")
 
 
 class MissionDetail(MissionSummary):
@@ -227,11 +266,14 @@ class MissionDetail(MissionSummary):
     supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
     links: dict[str, str] = Field(description="The mission's sub-resources.")
     caveats: list[CaveatOut] = Field(description="Every caveat of the key figures, once each.")
+    unknown: list[UnknownFigure] = Field(
+        description="Every figure about the mission the sources leave unknown, key or not."
+    )
 
 
 class DonorList(BaseModel):
-    complete: bool | None = Field(description="False: the source says 'countries including'.")
-    note: str | None = Field(description="Why the list is partial, in the source's words.")
+    list_complete: bool | None = Field(description="False: the source says 'countries including'.")
+    list_note: str | None = Field(description="Why the list is partial, in the source's words.")
     items: list[FactOut] = Field(description="The items of this page, in the list's stable order.")
 
 
@@ -245,6 +287,9 @@ class Funding(BaseModel):
     need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
     donors: DonorList = Field(description="Countries that gave to the fund.")
     as_of: DateOut | None = Field(description="As-of date of the received figure.")
+    unknown: dict[str, str] = Field(
+        description="Each figure above that is null, or has no value, with the reason."
+    )
     caveats: list[CaveatOut] = Field(description="Every caveat of these figures, once each.")
 
 
@@ -269,7 +314,7 @@ class CountryDetail(CountrySummary):
 class ActorOut(Out):
     slug: str = Field(description="Stable identifier used in URLs.")
     name: str = Field(description="Name as the source gives it.")
-    kind: str = Field(description="person, body, group, government or organization.")
+    kind: ActorKind = Field(description="person, body, group, government or organization.")
     title: str | None = Field(description="Office or function, where the source gives one.")
     country: CountryRef | None = Field(
         description="The country it is about or belongs to (null if none)."
@@ -288,7 +333,9 @@ class SourceSummary(Out):
     id: str = Field(description="Stable identifier used in URLs.")
     url: str = Field(description="Where it was published.")
     publisher: str = Field(description="Who published it.")
-    title: str | None = Field(description="Office or function, where the source gives one.")
+    title: str | None = Field(
+        description="The document's title; see `title_derived` for one not in the text itself."
+    )
     title_derived: bool = Field(description="True when the title is not in the text itself.")
     title_derivation: str | None = Field(description="How a title not in the text was found.")
     language: str = Field(description="Language of the text (BCP 47).")
@@ -336,7 +383,11 @@ class SearchResults(Page[SearchHit]):
 class CitationSource(BaseModel):
     id: str = Field(description="The source's id.")
     publisher: str = Field(description="Who published it.")
-    title: str | None = Field(description="Its title (see `title_derived` on the source).")
+    title: str | None = Field(description="Its title; see `title_derived`.")
+    title_derived: bool = Field(
+        description="True when the title is not the document's own (e.g. read from its page "
+        "address): never quote it as a headline."
+    )
     url: str = Field(description="Where it was published.")
     published: DateOut = Field(description="Publication date, with its precision or bound.")
 
@@ -345,10 +396,20 @@ class Attribution(BaseModel):
     """A ready-to-paste attribution of a fact."""
 
     fact_id: str = Field(description="The fact's id.")
-    text: str = Field(description="One sentence: the source, its date, the quote, a permalink.")
+    text: str = Field(
+        description="The paragraph to paste: the claim, who the source says claims it, every "
+        "quote with its source and date, and a permalink."
+    )
+    claim: str = Field(
+        description="What the fact says; for a derived figure, its value and how it was calculated."
+    )
     quote: str = Field(description="The first quote that states the fact, verbatim.")
     quotes: list[CitationOut] = Field(description="Every quote that states it.")
     source: CitationSource = Field(description="The source of the first quote.")
+    sources: list[CitationSource] = Field(description="Every source quoted, in citation order.")
+    derived_from: list[FactOut] = Field(
+        description="For a derived figure: the facts it was calculated from, with their quotes."
+    )
     permalink: str = Field(description="Permanent URL of the fact in this API.")
     caveats: list[CaveatOut] = Field(description="What the attribution must not leave out.")
 
@@ -357,7 +418,7 @@ class FactVersionOut(BaseModel):
     """One version of a fact, with who recorded it, when and why."""
 
     version: int = Field(description="1 for the first; each correction adds one.")
-    record_status: str = Field(description="current, superseded or retracted.")
+    record_status: RecordStatus = Field(description="current, superseded or retracted.")
     recorded_at: datetime = Field(description="When this version was recorded (UTC).")
     superseded_at: datetime | None = Field(
         description="When the next version replaced it; null for the latest."
@@ -413,12 +474,13 @@ class SeriesPoint(BaseModel):
 
 class Series(BaseModel):
     kind: str = Field(description="The figure, e.g. personnel.deployed.")
+    kind_label: str = Field(description="The figure in words.")
     unit: str | None = Field(description="The unit of its values.")
     points: list[SeriesPoint] = Field(description="One point per date, oldest first.")
 
 
-class PersonnelSeries(BaseModel):
-    """A mission's personnel figures over time, one series per kind."""
+class PersonnelSeries(Page[Series]):
+    """A mission's personnel figures over time, one series per kind, in the envelope of every
+    list (one page holds them all)."""
 
-    mission: str = Field(description="The mission's slug.")
-    series: list[Series] = Field(description="One series per personnel kind.")
+    mission: MissionRef = Field(description="The mission the series are about.")

@@ -84,6 +84,7 @@ class Source(SQLModel, table=True):
     published_qualifier: str | None = Field(default=None, max_length=16)
     published_as_stated: str | None = None
     published_resolution: str | None = Field(default=None, sa_type=Text)
+    published_resolved_from: str | None = Field(default=None, sa_type=Text)
     sha256: str = Field(max_length=64, unique=True)
     text: str = Field(sa_type=Text)
     notes: str | None = Field(default=None, sa_type=Text)
@@ -239,6 +240,10 @@ class Fact(SQLModel, table=True):
     date_qualifier: str | None = Field(default=None, max_length=16)
     date_as_stated: str | None = None
     date_resolution: str | None = Field(default=None, sa_type=Text)
+    date_resolved_from: str | None = Field(default=None, sa_type=Text)
+    # The interval of days the date may be (app.domain.dates), for date filters.
+    date_earliest: str | None = Field(default=None, max_length=10)
+    date_latest: str | None = Field(default=None, max_length=10)
 
     derived: bool = False
     formula: str | None = None

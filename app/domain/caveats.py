@@ -2,14 +2,14 @@
 
 A chart that shows "over 6,000" as 6,000, or "received" as "spent", misleads; a caveat travels
 with the figure so the app that draws it can say so. The codes are a closed list (an enum in the
-OpenAPI schema); the sentences are for people.
+OpenAPI schema); the sentences are for people. The rules here read a fact's stored fields; the
+query layer filters on the same rules (`?caveat=`), and a test holds the two to agreement.
 """
 
 from collections.abc import Iterable
+from typing import Protocol
 
-from app.api.schemas import CaveatOut
-from app.db.tables import Fact, Source
-from app.domain.vocabulary import CaveatCode, DateQualifier, Qualifier
+from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateQualifier, Qualifier
 
 MESSAGES = {
     CaveatCode.lower_bound: 'A lower bound: the source says "over" or "at least"; the true '
@@ -26,46 +26,64 @@ MESSAGES = {
     CaveatCode.received_not_disbursed: "Money received into the fund: the source does not say "
     "how much has been disbursed or spent.",
     CaveatCode.date_inexact: "The date is not exact: read its qualifier and precision.",
+    CaveatCode.date_resolved_elsewhere: "The date is not in the cited words: it was resolved "
+    "from elsewhere (see the date's `resolved_from`).",
     CaveatCode.publication_date_inexact: "The source's publication date is not exact: only a "
     "bound is known (see `published`).",
 }
 
-_QUANTITY = {
+QUANTITY_CAVEATS = {
     Qualifier.at_least: CaveatCode.lower_bound,
     Qualifier.at_most: CaveatCode.upper_bound,
     Qualifier.estimate: CaveatCode.estimate,
     Qualifier.approximate: CaveatCode.approximate,
 }
-RECEIVED_KINDS = frozenset({"funding.received"})
+# Caveats said of sources, never of facts.
+SOURCE_ONLY = frozenset({CaveatCode.publication_date_inexact})
 
 
-def caveat(code: CaveatCode) -> CaveatOut:
-    return CaveatOut(code=code, message=MESSAGES[code])
+class FactFields(Protocol):
+    """The stored fields the caveats of a fact are read from."""
+
+    kind: str
+    qualifier: str | None
+    unit: str | None
+    value: float | None
+    derived: bool
+    list_complete: bool | None
+    date_value: str | None
+    date_qualifier: str | None
+    date_resolved_from: str | None
 
 
-def fact_caveats(row: Fact) -> list[CaveatOut]:
+def fact_caveat_codes(row: FactFields) -> list[CaveatCode]:
     codes: list[CaveatCode] = []
-    if row.qualifier in _QUANTITY:
-        codes.append(_QUANTITY[Qualifier(row.qualifier)])
+    if row.qualifier in QUANTITY_CAVEATS:
+        codes.append(QUANTITY_CAVEATS[Qualifier(row.qualifier)])
     if row.unit is not None and row.value is None:
         codes.append(CaveatCode.value_unknown)
     if row.derived:
         codes.append(CaveatCode.derived)
     if row.list_complete is False:
         codes.append(CaveatCode.list_partial)
-    if row.kind in RECEIVED_KINDS:
+    kind = FACT_KINDS.get(row.kind)
+    if kind is not None and kind.received_money:
         codes.append(CaveatCode.received_not_disbursed)
     if row.date_value is not None and row.date_qualifier not in (None, DateQualifier.exact):
         codes.append(CaveatCode.date_inexact)
-    return [caveat(code) for code in codes]
+    if row.date_value is not None and row.date_resolved_from:
+        codes.append(CaveatCode.date_resolved_elsewhere)
+    return codes
 
 
-def source_caveats(source: Source) -> list[CaveatOut]:
-    exact = source.published_value and source.published_qualifier in (None, DateQualifier.exact)
-    return [] if exact else [caveat(CaveatCode.publication_date_inexact)]
+def source_caveat_codes(
+    *, published_value: str | None, published_qualifier: str | None
+) -> list[CaveatCode]:
+    exact = published_value and published_qualifier in (None, DateQualifier.exact)
+    return [] if exact else [CaveatCode.publication_date_inexact]
 
 
-def merged(groups: Iterable[Iterable[CaveatOut]]) -> list[CaveatOut]:
-    """Each caveat once, in the order of the codes' list."""
-    codes = {c.code for group in groups for c in group}
-    return [caveat(code) for code in CaveatCode if code in codes]
+def merged_codes(groups: Iterable[Iterable[CaveatCode]]) -> list[CaveatCode]:
+    """Each code once, in the order of the codes' list."""
+    codes = {code for group in groups for code in group}
+    return [code for code in CaveatCode if code in codes]

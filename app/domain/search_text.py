@@ -2,13 +2,15 @@
 and marking matches in a snippet. app.queries.search turns a parsed query into SQL.
 
 Words are folded the same way when indexed and when searched: Unicode compatibility
-decomposition, accents dropped, case folded, split on anything that is not a letter or digit.
-So "António" matches "Antonio", and "Haiti\u2019s" (curly apostrophe) matches "Haiti's".
+decomposition, accents dropped, case folded, split on anything that is not a letter or digit,
+then cut to an English stem. So "António" matches "Antonio", "Haiti\u2019s" (curly apostrophe)
+matches "Haiti's", and "displaced" matches "displacing" and "displacement". Both databases
+index the stems, so a search finds the same records on each.
 
 The query language, kept small so it reads the same on every backend:
   cholera            a word (all words must match)
   "support office"   a phrase
-  peacekeep*         a prefix
+  peacekeep*         a prefix (of a word's stem)
   kenya OR canada    either word
   -cholera           without the word (NOT cholera works too)
 """
@@ -29,15 +31,56 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Suffixes cut from English words, longest first, with what replaces them. A light stemmer:
+# it joins the forms a reader types for one word ("displaced", "displacing", "displacement")
+# and leaves a stem of at least three letters.
+_SUFFIXES = (
+    ("ations", ""),
+    ("ation", ""),
+    ("ments", ""),
+    ("ment", ""),
+    ("ings", ""),
+    ("ing", ""),
+    ("edly", ""),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ers", ""),
+    ("er", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("ly", ""),
+    ("s", ""),
+)
+_MIN_STEM = 3
+
+
+def stem(word: str) -> str:
+    """The English stem of a folded word: "displacing", "displaced", "displacement" and
+    "displaces" all give "displac"; "countries" gives "country"."""
+    if len(word) <= _MIN_STEM or not word.isalpha():
+        return word
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue  # "process", "status", "crisis" are not plurals
+            word = word[: -len(suffix)] + replacement
+            break
+    if word.endswith("e") and len(word) > _MIN_STEM:
+        word = word[:-1]  # "displace" and "displac(ing)" meet
+    if len(word) > _MIN_STEM and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]  # "planned" -> "plann" -> "plan"
+    return word
+
+
 def _words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """Each folded word and the span of the original text it comes from."""
+    """Each folded, stemmed word and the span of the original text it comes from."""
     for match in WORD.finditer(text):
         for word in WORD.findall(fold(match.group())):
-            yield word, match.start(), match.end()
+            yield stem(word), match.start(), match.end()
 
 
 def index_words(text: str) -> str:
-    """The text as the search index stores it: folded words separated by spaces."""
+    """The text as the search index stores it: folded stems separated by spaces."""
     return " ".join(word for word, _, _ in _words_with_spans(text))
 
 
@@ -100,7 +143,7 @@ _TOKEN = re.compile(r'\s*(?:(?P<phrase>-?"[^"]*"\*?)|(?P<open>-?")|(?P<word>[^\s
 
 
 def _term(raw: str, body: str, prefix: bool) -> Term:
-    words = tuple(WORD.findall(fold(body)))
+    words = tuple(stem(word) for word in WORD.findall(fold(body)))
     if not words:
         raise QuerySyntaxError(f"{raw!r} has no letters or digits to search for")
     return Term(words=words, prefix=prefix)

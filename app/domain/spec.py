@@ -12,7 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from app.domain.countries import lookup_country
 from app.domain.text_rules import exact_float_problem, unsafe_character
-from app.domain.vocabulary import FACT_KINDS, DatePrecision, DateQualifier, Qualifier
+from app.domain.vocabulary import (
+    FACT_KINDS,
+    ActorKind,
+    CountryRole,
+    DatePrecision,
+    DateQualifier,
+    MissionStatus,
+    ProposalStatus,
+    Qualifier,
+    Rank,
+    Stance,
+    Tense,
+)
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=100)]
 
@@ -154,6 +166,12 @@ class DateIn(_Strict):
     resolution: str | None = Field(
         default=None, description="How a relative expression was resolved to this date."
     )
+    resolved_from: str | None = Field(
+        default=None,
+        max_length=500,
+        description="What outside the cited text the date was resolved from (another report, "
+        "another fact): set it whenever the cited words alone do not give the date.",
+    )
     unknown_reason: str | None = Field(
         default=None, description="Why there is no date: required when `value` is null."
     )
@@ -227,14 +245,10 @@ class FactIn(Cited):
     mission: Slug | None = Field(default=None, description="The mission it concerns.")
     country: Iso3 | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
     actor: Slug | None = Field(default=None, description="The person, body or group.")
-    role: str | None = Field(default=None, max_length=40, description="A country's role.")
-    stance: str | None = Field(default=None, max_length=40, description="A position's stance.")
-    tense: str | None = Field(
-        default=None, max_length=40, description="When a position was held, e.g. previously."
-    )
-    status: str | None = Field(
-        default=None, max_length=40, description="A proposal's status, e.g. proposed."
-    )
+    role: CountryRole | None = Field(default=None, description="A country's role.")
+    stance: Stance | None = Field(default=None, description="A position's stance.")
+    tense: Tense | None = Field(default=None, description="When a position was held.")
+    status: ProposalStatus | None = Field(default=None, description="A proposal's status.")
     topic: str | None = Field(default=None, description="What a statement is about.")
     place: str | None = Field(default=None, description="Where, as the source names it.")
     cause: str | None = Field(default=None, description="Why, as the source says.")
@@ -250,8 +264,8 @@ class FactIn(Cited):
     derived: DerivationIn | None = Field(
         default=None, description="For a computed value: how; the value is never sent."
     )
-    rank: Literal["preferred", "normal", "deprecated"] = Field(
-        default="normal",
+    rank: Rank = Field(
+        default=Rank.normal,
         description="As in Wikidata: where sources disagree on a figure, `preferred` marks "
         "the value to show; `deprecated` one kept only for the record.",
     )
@@ -286,8 +300,8 @@ class MissionIn(Cited):
     name_unknown_reason: str | None = None
     acronym: str | None = None
     label: str = Field(min_length=1, description="How to refer to it, whether or not named.")
-    kind: str
-    status: Literal["active", "proposed", "past"]
+    kind: str = Field(max_length=60, description="What sort of mission or body it is.")
+    status: MissionStatus
     description: str
     host_country: Iso3 | None = None
     supports: Slug | None = None
@@ -304,7 +318,7 @@ class MissionIn(Cited):
 class ActorIn(Cited):
     slug: Slug
     name: str
-    kind: Literal["person", "body", "group", "government", "organization"]
+    kind: ActorKind
     title: str | None = None
     country: Iso3 | None = None
 

@@ -1,6 +1,13 @@
-"""The controlled vocabularies: fact kinds and the qualifiers of quantities and dates."""
+"""The controlled vocabularies, declared once: every closed list, and every fact kind with all
+that an output needs to show it (its groups, required fields, label, HXL hashtags, country role
+and key-figure name).
 
-from dataclasses import dataclass
+Routes, queries, input and output models, CSV columns, HTML wording, charts, cite text and the
+OpenAPI enums all read from here; adding a kind is one `FactKind` in `FACT_KINDS` plus its data.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -41,88 +48,479 @@ class CaveatCode(StrEnum):
     list_partial = "list_partial"
     received_not_disbursed = "received_not_disbursed"
     date_inexact = "date_inexact"
+    date_resolved_elsewhere = "date_resolved_elsewhere"
     publication_date_inexact = "publication_date_inexact"
 
 
+class Stance(StrEnum):
+    """A position taken on a question about a mission."""
+
+    supported = "supported"
+    raised_concerns = "raised_concerns"
+    reconsidering = "reconsidering"
+    preferred_alternative = "preferred_alternative"
+
+
+class Tense(StrEnum):
+    """When a stance held, in the source's terms."""
+
+    current = "current"
+    previously = "previously"
+    initially = "initially"
+    for_now = "for_now"  # "at least for now"
+
+
+# How stances and tenses read in a sentence.
+STANCE_WORDS: dict[str, str] = {
+    Stance.supported: "supported",
+    Stance.raised_concerns: "raised concerns",
+    Stance.reconsidering: "reconsidering",
+    Stance.preferred_alternative: "preferred an alternative",
+}
+TENSE_WORDS: dict[str, str] = {
+    Tense.current: "now",
+    Tense.previously: "previously",
+    Tense.initially: "initially",
+    Tense.for_now: "at least for now",
+}
+
+
+class ProposalStatus(StrEnum):
+    proposed = "proposed"
+    advocated = "advocated"
+    under_review = "under_review"
+    ruled_out = "ruled_out"
+    open = "open"
+
+
+class CountryRole(StrEnum):
+    """What a country is to a mission, as GET /countries names it."""
+
+    host = "host"
+    lead = "lead"
+    personnel_contributor = "personnel_contributor"
+    donor = "donor"
+    council_position = "council_position"
+
+
+class MissionStatus(StrEnum):
+    active = "active"
+    proposed = "proposed"
+    past = "past"
+
+
+class ActorKind(StrEnum):
+    person = "person"
+    body = "body"
+    group = "group"
+    government = "government"
+    organization = "organization"
+
+
+class Rank(StrEnum):
+    """As in Wikidata: where sources disagree, `preferred` marks the value to show."""
+
+    preferred = "preferred"
+    normal = "normal"
+    deprecated = "deprecated"
+
+
+class RecordStatus(StrEnum):
+    current = "current"
+    superseded = "superseded"
+    retracted = "retracted"
+
+
+class DateMatch(StrEnum):
+    """How a date filter treats a date known only as a period or a bound."""
+
+    overlaps = "overlaps"  # the date's interval may fall in the window
+    within = "within"  # the date's interval lies wholly inside the window
+
+
+class Group(StrEnum):
+    """The lists a fact kind belongs to: each list of the API and section of a page is a group."""
+
+    host = "host"
+    contributor = "contributor"
+    note = "note"
+    personnel = "personnel"
+    funding = "funding"
+    donor = "donor"
+    need = "need"
+    position = "position"
+    proposal = "proposal"
+    open_question = "open_question"
+    statement = "statement"
+    displacement = "displacement"
+    indicator = "indicator"
+    timeline = "timeline"  # dated events, in date order
+    situation = "situation"  # the conditions of the host country a fact sheet shows
+
+
+# What a fact's date means in each kind's list (HXL #date attributes).
+DATE_REPORTED = "#date+reported"
+DATE_OCCURRED = "#date+occurred"
+DATE_AS_OF = "#date+reported+as_of"
+DATE_ENDS = "#date+end"
+
+
 @dataclass(frozen=True)
-class KindRule:
-    """What a fact of one kind must carry; the loader and the API both enforce it."""
+class FactKind:
+    """A fact kind and all that any output needs of it."""
 
+    name: str
     description: str
-    needs: frozenset[str] = frozenset()
-    timeline: bool = False
+    label: str  # what a fact of the kind is, in words, lower case: "funds received"
+    groups: frozenset[Group]
+    needs: frozenset[str] = frozenset()  # the fields a fact of the kind must carry
+    value_tag: str = "#indicator+value+num"  # the HXL hashtag of its value
+    date_tag: str = DATE_REPORTED  # the HXL hashtag of its date: what the date is
+    country_role: CountryRole | None = None
+    key_figure: str | None = None  # its name among a mission's key figures
+    received_money: bool = False  # money received: says nothing of what was spent
+
+    def in_group(self, group: Group) -> bool:
+        return group in self.groups
 
 
-def _rule(description: str, *needs: str, timeline: bool = False) -> KindRule:
-    return KindRule(description, frozenset(needs), timeline)
+def _kind(
+    name: str,
+    description: str,
+    label: str,
+    groups: Iterable[Group],
+    *needs: str,
+    **details: object,
+) -> FactKind:
+    return FactKind(name, description, label, frozenset(groups), frozenset(needs), **details)  # type: ignore[arg-type]
 
 
-FACT_KINDS: dict[str, KindRule] = {
-    "mission.host_country": _rule("The country a mission operates in.", "mission", "country"),
-    "mission.lead_nation": _rule("The country leading a mission.", "mission", "country"),
-    "mission.personnel_contributor": _rule(
-        "A country contributing personnel to a mission.", "mission", "country"
+G = Group
+_PEOPLE = "#affected+idps+num"
+_MONEY = "#value+funding+usd"
+_PERSONNEL = "#capacity+personnel+num"
+_DECLARED = (
+    _kind(
+        "mission.host_country",
+        "The country a mission operates in.",
+        "host country",
+        [G.host],
+        "mission",
+        "country",
+        country_role=CountryRole.host,
     ),
-    "mission.mandate_end": _rule(
-        "The date until which a mission is authorized.", "mission", "date", timeline=True
+    _kind(
+        "mission.lead_nation",
+        "The country leading a mission.",
+        "lead nation",
+        [G.contributor],
+        "mission",
+        "country",
+        country_role=CountryRole.lead,
+        key_figure="lead_nation",
     ),
-    "mission.challenge": _rule("A difficulty a mission has faced.", "mission"),
-    "mission.characterization": _rule("How the source characterizes a mission.", "mission"),
-    "mission.controversy": _rule("A controversy a mission faced.", "mission"),
-    "personnel.planned": _rule("Personnel a mission planned to deploy.", "mission", "quantity"),
-    "personnel.deployed": _rule("Personnel a mission has deployed.", "mission", "quantity"),
-    "personnel.deployed_share": _rule(
-        "Deployed personnel as a share of planned (derived).", "mission", "quantity"
+    _kind(
+        "mission.personnel_contributor",
+        "A country contributing personnel to a mission.",
+        "personnel contributor",
+        [G.contributor],
+        "mission",
+        "country",
+        value_tag=_PERSONNEL,
+        country_role=CountryRole.personnel_contributor,
     ),
-    "funding.received": _rule("Money a mission's fund has received.", "mission", "quantity"),
-    "funding.unallocated": _rule("Money received but not yet allocated.", "mission", "quantity"),
-    "funding.allocated": _rule("Money received and allocated (derived).", "mission", "quantity"),
-    "funding.donor": _rule("A country that gave to a mission's fund.", "mission", "country"),
-    "funding.need": _rule("Funding a mission still needs.", "mission"),
-    "displacement": _rule(
+    _kind(
+        "mission.mandate_end",
+        "The date until which a mission is authorized.",
+        "mandate ends",
+        [G.timeline],
+        "mission",
+        "date",
+        date_tag=DATE_ENDS,
+        key_figure="mandate_end",
+    ),
+    _kind(
+        "mission.challenge", "A difficulty a mission has faced.", "challenge", [G.note], "mission"
+    ),
+    _kind(
+        "mission.characterization",
+        "How the source characterizes a mission.",
+        "characterization",
+        [G.note],
+        "mission",
+    ),
+    _kind(
+        "mission.controversy", "A controversy a mission faced.", "controversy", [G.note], "mission"
+    ),
+    _kind(
+        "personnel.deployed",
+        "Personnel a mission has deployed.",
+        "personnel deployed",
+        [G.personnel],
+        "mission",
+        "quantity",
+        value_tag=_PERSONNEL,
+        date_tag=DATE_AS_OF,
+        key_figure="personnel_deployed",
+    ),
+    _kind(
+        "personnel.planned",
+        "Personnel a mission planned to deploy.",
+        "personnel planned",
+        [G.personnel],
+        "mission",
+        "quantity",
+        value_tag=_PERSONNEL,
+        key_figure="personnel_planned",
+    ),
+    _kind(
+        "personnel.deployed_share",
+        "Deployed personnel as a share of planned (derived).",
+        "share of planned personnel deployed",
+        [G.personnel],
+        "mission",
+        "quantity",
+        value_tag="#capacity+personnel+pct",
+        key_figure="personnel_deployed_share",
+    ),
+    _kind(
+        "funding.received",
+        "Money a mission's fund has received.",
+        "funds received",
+        [G.funding],
+        "mission",
+        "quantity",
+        value_tag=_MONEY,
+        date_tag=DATE_AS_OF,
+        key_figure="funding_received",
+        received_money=True,
+    ),
+    _kind(
+        "funding.unallocated",
+        "Money received but not yet allocated.",
+        "funds unallocated",
+        [G.funding],
+        "mission",
+        "quantity",
+        value_tag=_MONEY,
+        date_tag=DATE_AS_OF,
+        key_figure="funding_unallocated",
+    ),
+    _kind(
+        "funding.allocated",
+        "Money received and allocated (derived).",
+        "funds allocated",
+        [G.funding],
+        "mission",
+        "quantity",
+        value_tag=_MONEY,
+        key_figure="funding_allocated",
+    ),
+    _kind(
+        "funding.need",
+        "Funding a mission still needs.",
+        "funding still needed",
+        [G.funding, G.need],
+        "mission",
+        value_tag=_MONEY,
+    ),
+    _kind(
+        "funding.donor",
+        "A country that gave to a mission's fund.",
+        "donor",
+        [G.donor],
+        "mission",
+        "country",
+        value_tag=_MONEY,
+        country_role=CountryRole.donor,
+    ),
+    _kind(
+        "displacement",
         "People displaced: a count, a place, a period and a cause.",
+        "people displaced",
+        [G.displacement, G.timeline, G.situation],
         "country",
         "quantity",
         "date",
-        timeline=True,
+        value_tag=_PEOPLE,
+        date_tag=DATE_OCCURRED,
     ),
-    "indicator.territorial_control": _rule(
-        "Share of a place controlled by an armed actor.", "country", "quantity", "place"
+    _kind(
+        "indicator.territorial_control",
+        "Share of a place controlled by an armed actor.",
+        "territory controlled",
+        [G.indicator, G.situation],
+        "country",
+        "quantity",
+        "place",
+        value_tag="#indicator+control+pct",
+        date_tag=DATE_AS_OF,
     ),
-    "position": _rule(
+    _kind(
+        "position",
         "A stance taken on a question about a mission (e.g. a UN peacekeeping transition).",
+        "position",
+        [G.position],
         "mission",
         "stance",
+        country_role=CountryRole.council_position,
     ),
-    "proposal.recommendation": _rule("A proposal someone recommends.", "mission", "actor"),
-    "proposal.ruled_out": _rule("An option someone has ruled out.", "mission", "actor"),
-    "proposal.purpose": _rule("What a proposed body would do.", "mission"),
-    "proposal.financing": _rule("How a proposal would be financed.", "mission"),
-    "proposal.supply": _rule("Something a proposal would supply.", "mission"),
-    "proposal.strategy": _rule("A strategy someone advocates.", "mission", "actor"),
-    "proposal.review": _rule("Who is reviewing a proposal.", "mission", "actor"),
-    "proposal.open_question": _rule("A question the source leaves open.", "mission"),
-    "need.capability": _rule("A capability a mission needs.", "mission"),
-    "need.protected_infrastructure": _rule("Infrastructure that needs protection.", "mission"),
-    "statement.quote": _rule("Words a named actor said or wrote, verbatim.", "actor"),
-    "statement.warning": _rule("A warning attributed to a named actor.", "actor"),
-    "statement.assessment": _rule("An assessment attributed to a named actor.", "actor"),
-    "event.letter": _rule("A letter sent, and when.", "actor", "date", timeline=True),
-    "event.outbreak": _rule("A disease outbreak, and when.", "date", timeline=True),
-}
+    _kind(
+        "proposal.recommendation",
+        "A proposal someone recommends.",
+        "recommendation",
+        [G.proposal],
+        "mission",
+        "actor",
+    ),
+    _kind(
+        "proposal.ruled_out",
+        "An option someone has ruled out.",
+        "option ruled out",
+        [G.proposal],
+        "mission",
+        "actor",
+    ),
+    _kind(
+        "proposal.purpose",
+        "What a proposed body would do.",
+        "purpose",
+        [G.proposal],
+        "mission",
+    ),
+    _kind(
+        "proposal.financing",
+        "How a proposal would be financed.",
+        "financing",
+        [G.proposal],
+        "mission",
+    ),
+    _kind(
+        "proposal.supply",
+        "Something a proposal would supply.",
+        "supply",
+        [G.proposal],
+        "mission",
+    ),
+    _kind(
+        "proposal.strategy",
+        "A strategy someone advocates.",
+        "strategy",
+        [G.proposal],
+        "mission",
+        "actor",
+    ),
+    _kind(
+        "proposal.review",
+        "Who is reviewing a proposal.",
+        "review",
+        [G.proposal],
+        "mission",
+        "actor",
+    ),
+    _kind(
+        "proposal.open_question",
+        "A question the source leaves open.",
+        "open question",
+        [G.proposal, G.open_question],
+        "mission",
+    ),
+    _kind(
+        "need.capability",
+        "A capability a mission needs.",
+        "capability needed",
+        [G.need],
+        "mission",
+    ),
+    _kind(
+        "need.protected_infrastructure",
+        "Infrastructure that needs protection.",
+        "infrastructure to protect",
+        [G.need],
+        "mission",
+    ),
+    _kind(
+        "statement.quote",
+        "Words a named actor said or wrote, verbatim.",
+        "quote",
+        [G.statement],
+        "actor",
+    ),
+    _kind(
+        "statement.warning",
+        "A warning attributed to a named actor.",
+        "warning",
+        [G.statement],
+        "actor",
+    ),
+    _kind(
+        "statement.assessment",
+        "An assessment attributed to a named actor.",
+        "assessment",
+        [G.statement],
+        "actor",
+    ),
+    _kind(
+        "event.letter",
+        "A letter sent, and when.",
+        "letter",
+        [G.timeline],
+        "actor",
+        "date",
+        date_tag=DATE_OCCURRED,
+    ),
+    _kind(
+        "event.outbreak",
+        "A disease outbreak, and when.",
+        "outbreak",
+        [G.timeline],
+        "date",
+        date_tag=DATE_OCCURRED,
+    ),
+)
 
-TIMELINE_KINDS = frozenset(k for k, rule in FACT_KINDS.items() if rule.timeline)
 
-# Country roles, as GET /countries/{iso3} names them.
-COUNTRY_ROLE_BY_KIND = {
-    "mission.host_country": "host",
-    "mission.lead_nation": "lead",
-    "mission.personnel_contributor": "personnel_contributor",
-    "funding.donor": "donor",
-    "position": "council_position",
-}
+@dataclass
+class Vocabulary:
+    """The fact kinds, and every list of them that the outputs use, derived once."""
 
-CONTRIBUTOR_KINDS = ("mission.lead_nation", "mission.personnel_contributor")
-NEED_KINDS = ("need.capability", "need.protected_infrastructure", "funding.need")
-STATEMENT_KINDS = ("statement.quote", "statement.warning", "statement.assessment")
-PERSONNEL_KINDS = ("personnel.planned", "personnel.deployed", "personnel.deployed_share")
+    kinds: dict[str, FactKind] = field(default_factory=dict)
+
+    def add(self, kind: FactKind) -> None:
+        if kind.name in self.kinds:
+            raise ValueError(f"fact kind {kind.name!r} is declared twice")
+        self.kinds[kind.name] = kind
+
+    def remove(self, name: str) -> None:
+        del self.kinds[name]
+
+    def in_group(self, group: Group) -> tuple[str, ...]:
+        return tuple(name for name, kind in self.kinds.items() if kind.in_group(group))
+
+    def key_figures(self) -> dict[str, str]:
+        """Key-figure name -> kind, in the order a reader looks for them."""
+        return {k.key_figure: k.name for k in self.kinds.values() if k.key_figure}
+
+    def country_roles(self) -> dict[str, CountryRole]:
+        return {k.name: k.country_role for k in self.kinds.values() if k.country_role}
+
+    def label(self, name: str) -> str:
+        kind = self.kinds.get(name)
+        return kind.label if kind else name
+
+    def kinds_with_role(self, role: str) -> list[str]:
+        return [name for name, r in self.country_roles().items() if r == role]
+
+
+VOCABULARY = Vocabulary()
+for _declared in _DECLARED:
+    VOCABULARY.add(_declared)
+
+# The live mapping: a kind added to VOCABULARY (a fixture's, in the tests) is seen everywhere.
+FACT_KINDS = VOCABULARY.kinds
+kinds_in = VOCABULARY.in_group
+
+
+def funding_parts() -> dict[str, str]:
+    """The parts of a fund, named after their kinds: funding.received is `received`."""
+    return {kind.split(".", 1)[-1]: kind for kind in kinds_in(Group.funding)}

@@ -19,13 +19,12 @@ stored, nor are bodies larger than the per-entry bound (e.g. a whole list stream
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
-from typing import Any
 
 from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.http_dates import http_date, parse_http_date
 from app.db.version_probe import VersionProbe
 from app.middleware.response_cache import CachedResponse, ResponseCache
 
@@ -63,17 +62,12 @@ def _matches_any(if_none_match: str) -> bool:
     return "*" in _candidates(if_none_match)
 
 
-def _http_date(moment: datetime) -> str:
-    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
-
-
 def _not_modified_since(if_modified_since: str, modified: datetime) -> bool:
-    try:
-        since = parsedate_to_datetime(if_modified_since)
-    except (TypeError, ValueError):
-        return False  # an unreadable date is ignored, as RFC 9110 says
-    if since.tzinfo is None:
+    since = parse_http_date(if_modified_since)
+    if since is None:
         return False
+    if modified.tzinfo is None:
+        modified = modified.replace(tzinfo=UTC)
     return modified.replace(microsecond=0) <= since
 
 
@@ -258,10 +252,6 @@ class _Responder:
 
     def _start(self, message: Message) -> Message:
         headers = MutableHeaders(scope=message)
-        state: dict[str, Any] = self.scope.get("state", {})
-        next_url = state.get("next_url")
-        if next_url:
-            headers["link"] = f'<{next_url}>; rel="next"'
         headers.setdefault("vary", ", ".join(v.title() for v in VARY))
         if message["status"] != 200 or self.before is None or self.tag is None:
             return message
@@ -270,7 +260,8 @@ class _Responder:
             headers["cache-control"] = "no-cache"  # the data moved while this was written
             self.store = False
             return message
-        modified: datetime = state.get("last_modified") or self.before[1]
+        # A route says when its records last changed; otherwise the data's last change.
+        modified: datetime = parse_http_date(headers.get("last-modified")) or self.before[1]
         self.modified = modified
         # A route may tag its answer itself (e.g. by record version): that tag is kept.
         own_tag = headers.get("etag")
@@ -279,7 +270,7 @@ class _Responder:
         else:
             own_tag = None
             headers["etag"] = self.tag
-        headers["last-modified"] = _http_date(modified)
+        headers["last-modified"] = http_date(modified)
         headers["cache-control"] = self.cache.cache_control()
         since = self.request_headers.get("if-modified-since")
         if_none_match = self.request_headers.get("if-none-match")

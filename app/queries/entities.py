@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.api.pagination import SortField, Sorting
 from app.db.tables import Actor, Country, Fact, Mission, Source
-from app.domain.vocabulary import COUNTRY_ROLE_BY_KIND
+from app.domain.vocabulary import VOCABULARY
 from app.queries.moment import fact_served, reading_as_of, source_served
 
 _MISSION_KEY = SortField("slug", col(Mission.slug))
@@ -104,7 +104,7 @@ def country_query(*, role: str | None = None, as_of: datetime | None = None) -> 
     """Countries, or those with a served fact of one of the kinds that give `role`."""
     query = select(Country)
     if role is not None:
-        kinds = [kind for kind, name in COUNTRY_ROLE_BY_KIND.items() if name == role]
+        kinds = VOCABULARY.kinds_with_role(role)
         holders = select(Fact.country_iso3).where(col(Fact.kind).in_(kinds), fact_served(as_of))
         query = query.where(col(Country.iso3).in_(holders))
     return query

@@ -1,15 +1,18 @@
 """Selecting current fact versions by kind, subject, date and words."""
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func
+from sqlalchemy import ColumnElement, Select, false, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.api.pagination import SortField, Sorting
 from app.db.tables import LISTED, Fact
+from app.domain.caveats import QUANTITY_CAVEATS, fact_caveat_codes, merged_codes
 from app.domain.search_text import SearchQuery
+from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
 from app.queries.moment import fact_served, fact_version_at, reading_as_of
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 
@@ -27,6 +30,54 @@ BY_KIND = Sorting(fields=FACT_SORT_FIELDS, default="kind", key=FACT_KEY)
 BY_DATE = Sorting(fields=FACT_SORT_FIELDS, default="date", key=FACT_KEY)
 
 
+def caveat_condition(code: CaveatCode) -> ColumnElement[bool]:
+    """The facts carrying a caveat: the SQL form of app.domain.caveats.fact_caveat_codes (a
+    test holds the two to agreement on every fact)."""
+    qualifiers = [q.value for q, c in QUANTITY_CAVEATS.items() if c == code]
+    if qualifiers:
+        return col(Fact.qualifier).in_(qualifiers)
+    dated = col(Fact.date_value).is_not(None)
+    if code == CaveatCode.value_unknown:
+        return col(Fact.unit).is_not(None) & col(Fact.value).is_(None)
+    if code == CaveatCode.derived:
+        return col(Fact.derived).is_(True)
+    if code == CaveatCode.list_partial:
+        return col(Fact.list_complete).is_(False)
+    if code == CaveatCode.received_not_disbursed:
+        received = [name for name, kind in FACT_KINDS.items() if kind.received_money]
+        return col(Fact.kind).in_(received)
+    if code == CaveatCode.date_inexact:
+        exact = col(Fact.date_qualifier).is_(None) | (Fact.date_qualifier == DateQualifier.exact)
+        return dated & not_(exact)
+    if code == CaveatCode.date_resolved_elsewhere:
+        return dated & col(Fact.date_resolved_from).is_not(None) & (Fact.date_resolved_from != "")
+    return false()  # a caveat of sources only
+
+
+def _date_conditions(
+    date_from: date | None, date_to: date | None, match: DateMatch
+) -> list[ColumnElement[bool]]:
+    """A date is the interval of days it may be (app.domain.dates). `overlaps`: the interval
+    meets the window, an unbounded end meeting anything; `within`: it lies wholly inside."""
+    if date_from is None and date_to is None:
+        return []
+    earliest, latest = col(Fact.date_earliest), col(Fact.date_latest)
+    conditions: list[ColumnElement[bool]] = [col(Fact.date_value).is_not(None)]
+    if match == DateMatch.within:
+        # An approximate date's interval is where it most likely falls, not a bound.
+        conditions.append(col(Fact.date_qualifier) != DateQualifier.approximate)
+        if date_from is not None:
+            conditions.append(earliest.is_not(None) & (earliest >= date_from.isoformat()))
+        if date_to is not None:
+            conditions.append(latest.is_not(None) & (latest <= date_to.isoformat()))
+        return conditions
+    if date_from is not None:
+        conditions.append(or_(latest.is_(None), latest >= date_from.isoformat()))
+    if date_to is not None:
+        conditions.append(or_(earliest.is_(None), earliest <= date_to.isoformat()))
+    return conditions
+
+
 def _conditions(
     *,
     as_of: datetime | None = None,
@@ -39,6 +90,8 @@ def _conditions(
     derived: bool | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    date_match: DateMatch = DateMatch.overlaps,
+    caveat: CaveatCode | None = None,
 ) -> list[Any]:
     conditions: list[Any] = [fact_served(as_of)]
     if kinds is not None:
@@ -55,13 +108,9 @@ def _conditions(
         conditions.append(Fact.qualifier == qualifier)
     if derived is not None:
         conditions.append(Fact.derived == derived)
-    # A date held at year or month precision is a period; it matches a range it overlaps.
-    # Its ISO prefix compares with the range's ends cut to the same length.
-    if date_from is not None:
-        cut = func.substr(date_from.isoformat(), 1, func.length(Fact.date_value))
-        conditions.append(col(Fact.date_value) >= cut)
-    if date_to is not None:
-        conditions.append(col(Fact.date_value) <= date_to.isoformat())
+    if caveat is not None:
+        conditions.append(caveat_condition(caveat))
+    conditions.extend(_date_conditions(date_from, date_to, date_match))
     return conditions
 
 
@@ -113,6 +162,64 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
         flags.add(None)
     complete = False if False in flags else (True if flags == {True} else None)
     return complete, sorted({note for _, note in rows if note})
+
+
+@dataclass
+class _CaveatFields:
+    """What the caveat rules read of a fact, as one distinct combination of a list's rows."""
+
+    kind: str
+    qualifier: str | None
+    unit: str | None
+    value: float | None
+    derived: bool
+    list_complete: bool | None
+    date_value: str | None
+    date_qualifier: str | None
+    date_resolved_from: str | None
+
+
+def list_caveat_codes(session: Session, query: Select) -> list[CaveatCode]:
+    """Every caveat of the whole list the query selects (not of one page), in one query over
+    the few distinct combinations of the fields the caveats are read from."""
+    rows = query.subquery("listed")
+    unknown = rows.c.unit.is_not(None) & rows.c.value.is_(None)
+    dated = rows.c.date_value.is_not(None)
+    resolved = rows.c.date_resolved_from.is_not(None)
+    combos = select(  # type: ignore[call-overload]
+        rows.c.kind,
+        rows.c.qualifier,
+        unknown.label("unknown"),
+        rows.c.derived,
+        rows.c.list_complete,
+        dated.label("dated"),
+        rows.c.date_qualifier,
+        resolved.label("resolved"),
+    ).distinct()
+    groups = []
+    for (
+        kind,
+        qualifier,
+        no_value,
+        derived,
+        complete,
+        has_date,
+        date_qualifier,
+        elsewhere,
+    ) in session.exec(combos).all():
+        fields = _CaveatFields(
+            kind=kind,
+            qualifier=qualifier,
+            unit="unit" if no_value else None,
+            value=None,
+            derived=bool(derived),
+            list_complete=complete,
+            date_value="date" if has_date else None,
+            date_qualifier=date_qualifier,
+            date_resolved_from="elsewhere" if elsewhere else None,
+        )
+        groups.append(fact_caveat_codes(fields))
+    return merged_codes(groups)
 
 
 def get_fact(

@@ -30,6 +30,7 @@ from app.db.tables import (
     Source,
 )
 from app.domain.search_text import SearchQuery, Term, index_words
+from app.domain.vocabulary import VOCABULARY
 from app.queries.moment import fact_served, reading_as_of, source_served
 
 ENTRY_FACT = "fact"
@@ -39,10 +40,13 @@ _PG_CONFIG: ColumnElement[str] = literal_column("'simple'::regconfig")
 
 
 def fact_search_text(fact: Fact, quotes: Sequence[str], names: Sequence[str]) -> str:
-    """What a fact is found by: its summary, its quotes, the words it carries, and the names
-    of what it is about (so "Antonio" finds what António Guterres said)."""
+    """What a fact is found by: its summary, its quotes, the words it carries, its kind and
+    the kind's label ("people displaced"), and the names of what it is about (so "Antonio"
+    finds what António Guterres said)."""
     parts = [
         fact.summary,
+        fact.kind,
+        VOCABULARY.label(fact.kind),
         *quotes,
         *names,
         fact.place,

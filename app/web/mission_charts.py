@@ -3,10 +3,10 @@
 from sqlmodel import Session
 
 from app.api.schemas import FactOut
+from app.api.wording import date_in_words, deployed_of_planned, formula_in_words, quantity_in_words
 from app.web.charts import Chart, ChartValue, TimelineEntry, funding_chart, personnel_chart
 from app.web.charts import timeline_chart as draw_timeline
 from app.web.sheet import MissionSheet, credit_line, source_credits
-from app.web.wording import date_in_words, deployed_of_planned, formula_in_words, quantity_in_words
 
 
 def _short_name(sheet: MissionSheet) -> str:
@@ -37,9 +37,9 @@ def _credit(session: Session, sheet: MissionSheet, facts: list[FactOut | None]) 
 
 
 def personnel(session: Session, sheet: MissionSheet) -> Chart:
-    deployed = sheet.figure("personnel.deployed")
-    planned = sheet.figure("personnel.planned")
-    share = sheet.figure("personnel.deployed_share")
+    deployed = sheet.figure("personnel_deployed")
+    planned = sheet.figure("personnel_planned")
+    share = sheet.figure("personnel_deployed_share")
     headline = deployed_of_planned(deployed, planned)
     title = f"{_short_name(sheet)} personnel: " + (
         f"{headline} deployed" if headline else "deployed and planned"
@@ -54,10 +54,10 @@ def personnel(session: Session, sheet: MissionSheet) -> Chart:
 
 
 def funding(session: Session, sheet: MissionSheet) -> Chart:
-    received = sheet.funding.get("funding.received")
-    allocated = sheet.funding.get("funding.allocated")
-    unallocated = sheet.funding.get("funding.unallocated")
-    need = sheet.funding.get("funding.need")
+    received = sheet.funding_part("received")
+    allocated = sheet.funding_part("allocated")
+    unallocated = sheet.funding_part("unallocated")
+    need = sheet.funding_part("need")
     received_words = quantity_in_words(received.quantity if received else None)
     return funding_chart(
         title=f"{_short_name(sheet)} trust fund: {received_words} received",
@@ -69,12 +69,19 @@ def funding(session: Session, sheet: MissionSheet) -> Chart:
     )
 
 
+def _with_date_origin(fact: FactOut) -> str:
+    """A date the cited words do not give says where it came from, beside the credit line."""
+    if fact.date is None or not fact.date.resolved_from:
+        return fact.summary
+    return f"{fact.summary} (Date from: {fact.date.resolved_from.rstrip('.')}.)"
+
+
 def timeline(session: Session, sheet: MissionSheet) -> Chart:
     entries = [
         TimelineEntry(
             when=date_in_words(fact.date),
             precision=str(fact.date.precision if fact.date else "day"),
-            text=fact.summary,
+            text=_with_date_origin(fact),
         )
         for fact in sheet.timeline
     ]

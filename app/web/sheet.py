@@ -1,46 +1,44 @@
 """Everything a mission's fact sheet shows, read through the API's own query and present
 functions, so a page and the JSON it mirrors always hold the same facts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from app.api.present import present_facts, present_missions, published_date
 from app.api.schemas import CitationOut, FactOut, MissionSummary
+from app.api.wording import date_in_words
 from app.db.tables import Mission
-from app.domain.vocabulary import (
-    CONTRIBUTOR_KINDS,
-    FACT_KINDS,
-    NEED_KINDS,
-    PERSONNEL_KINDS,
-    TIMELINE_KINDS,
-)
+from app.domain.vocabulary import VOCABULARY, Group, funding_parts, kinds_in
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
-from app.web.wording import date_in_words
 
-# The key figures, in the order a reader looks for them, with their row labels.
-KEY_FIGURES = (
-    ("Personnel deployed", "personnel.deployed"),
-    ("Personnel planned", "personnel.planned"),
-    ("Deployed share of planned", "personnel.deployed_share"),
-    ("Funding received", "funding.received"),
-    ("Funding allocated", "funding.allocated"),
-    ("Funding unallocated", "funding.unallocated"),
-    ("Lead nation", "mission.lead_nation"),
-    ("Mandate ends", "mission.mandate_end"),
-)
-FUNDING_KINDS = ("funding.received", "funding.allocated", "funding.unallocated", "funding.need")
-NOTE_KINDS = ("mission.challenge", "mission.characterization", "mission.controversy")
-PROPOSAL_KINDS = tuple(kind for kind in FACT_KINDS if kind.startswith("proposal."))
-SITUATION_KINDS = ("indicator.territorial_control", "displacement")
+
+def _sentence_case(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
 NO_FIGURE = "The sources hold no such figure for this mission."
 
 
 @dataclass(frozen=True)
 class KeyFigure:
+    name: str  # as in GET /missions/{slug}: personnel_deployed...
     label: str
     kind: str
+    fact: FactOut | None
+
+    @property
+    def date_is_the_value(self) -> bool:
+        """A figure that is a date (a mandate's end) has no separate as-of date."""
+        return "date" in VOCABULARY.kinds[self.kind].needs
+
+
+@dataclass(frozen=True)
+class FundingPart:
+    name: str  # as in GET /missions/{slug}/funding: received, unallocated, allocated, need
+    label: str
     fact: FactOut | None
 
 
@@ -80,11 +78,12 @@ def credit_line(credits: list[SourceCredit]) -> str:
 class MissionSheet:
     mission: MissionSummary
     key_figures: list[KeyFigure]
-    funding: dict[str, FactOut | None]
+    funding: list[FundingPart]
     contributors: FactList
     donors: FactList
     situation: list[FactOut]
     positions: FactList
+    statements: list[FactOut]
     timeline: list[FactOut]
     needs: FactList
     proposals: list[FactOut]
@@ -93,26 +92,52 @@ class MissionSheet:
     supported_by: list[MissionSummary]
     facts_by_id: dict[str, FactOut]
 
-    def figure(self, kind: str) -> FactOut | None:
-        return next((f.fact for f in self.key_figures if f.kind == kind), None)
+    def figure(self, name: str) -> FactOut | None:
+        """A key figure by its name in GET /missions/{slug} (`personnel_deployed`...)."""
+        return next((f.fact for f in self.key_figures if f.name == name), None)
 
     @property
     def has_personnel(self) -> bool:
-        return any(self.figure(kind) for kind in PERSONNEL_KINDS)
+        return any(f.fact for f in self.key_figures if f.kind in kinds_in(Group.personnel))
+
+    def funding_part(self, name: str) -> FactOut | None:
+        return next((part.fact for part in self.funding if part.name == name), None)
 
     @property
     def has_funding(self) -> bool:
-        return any(self.funding.get(kind) for kind in FUNDING_KINDS)
+        return any(part.fact for part in self.funding)
+
+    @property
+    def council_positions(self) -> list[FactOut]:
+        """Positions of countries: the source sets them in the Security Council's debate."""
+        return [fact for fact in self.positions.items if fact.country is not None]
+
+    @property
+    def other_positions(self) -> list[FactOut]:
+        return [fact for fact in self.positions.items if fact.country is None]
 
     @property
     def unknown_figures(self) -> list[KeyFigure]:
         return [figure for figure in self.key_figures if figure.fact is None]
 
 
-def _fact_list(session: Session, *, missions: list[str], kinds: list[str]) -> FactList:
+def _fact_list(session: Session, *, missions: list[str], kinds: Sequence[str]) -> FactList:
     rows = select_facts(session, missions=missions, kinds=kinds)
     complete, notes = list_completeness(session, missions=missions, kinds=kinds)
     return FactList(items=present_facts(session, rows), complete=complete, notes=notes)
+
+
+def _statements(session: Session, missions: list[str], own: list[FactOut]) -> list[FactOut]:
+    """Statements about the mission, and those about no mission in the sources that describe
+    it (a warning about the host country in the article on the mission)."""
+    sources = {c.source_id for fact in own for c in fact.citations}
+    rows = select_facts(session, kinds=kinds_in(Group.statement))
+    return [
+        fact
+        for fact in present_facts(session, rows)
+        if (fact.mission.slug in missions if fact.mission else False)
+        or (fact.mission is None and any(c.source_id in sources for c in fact.citations))
+    ]
 
 
 def build_sheet(session: Session, mission: Mission) -> MissionSheet:
@@ -120,37 +145,51 @@ def build_sheet(session: Session, mission: Mission) -> MissionSheet:
     supporters = list(entities.missions_supporting(session, slug=slug))
     with_supporters = [slug, *(m.slug for m in supporters)]
 
-    own_kinds = [kind for _, kind in KEY_FIGURES] + [*FUNDING_KINDS, *NOTE_KINDS]
+    key_figures = VOCABULARY.key_figures()
+    own_kinds = [*key_figures.values(), *kinds_in(Group.funding), *kinds_in(Group.note)]
     own = present_facts(session, select_facts(session, missions=[slug], kinds=own_kinds))
     by_kind = {fact.kind: fact for fact in own}
     timeline = present_facts(
         session,
-        select_facts(session, missions=with_supporters, kinds=sorted(TIMELINE_KINDS), by_date=True),
+        select_facts(
+            session, missions=with_supporters, kinds=kinds_in(Group.timeline), by_date=True
+        ),
     )
     proposals = present_facts(
-        session, select_facts(session, missions=with_supporters, kinds=list(PROPOSAL_KINDS))
+        session, select_facts(session, missions=with_supporters, kinds=kinds_in(Group.proposal))
     )
+    open_kinds = kinds_in(Group.open_question)
     situation: list[FactOut] = []
     summary = present_missions(session, [mission])[0]
     if summary.host_country is not None:
         rows = select_facts(
-            session, country=summary.host_country.iso3, kinds=list(SITUATION_KINDS), by_date=True
+            session,
+            country=summary.host_country.iso3,
+            kinds=kinds_in(Group.situation),
+            by_date=True,
         )
         situation = present_facts(session, rows)
 
     sheet = MissionSheet(
         mission=summary,
-        key_figures=[KeyFigure(label, kind, by_kind.get(kind)) for label, kind in KEY_FIGURES],
-        funding={kind: by_kind.get(kind) for kind in FUNDING_KINDS},
-        contributors=_fact_list(session, missions=[slug], kinds=list(CONTRIBUTOR_KINDS)),
-        donors=_fact_list(session, missions=[slug], kinds=["funding.donor"]),
+        key_figures=[
+            KeyFigure(name, _sentence_case(VOCABULARY.label(kind)), kind, by_kind.get(kind))
+            for name, kind in key_figures.items()
+        ],
+        funding=[
+            FundingPart(part, _sentence_case(VOCABULARY.label(kind)), by_kind.get(kind))
+            for part, kind in funding_parts().items()
+        ],
+        contributors=_fact_list(session, missions=[slug], kinds=kinds_in(Group.contributor)),
+        donors=_fact_list(session, missions=[slug], kinds=kinds_in(Group.donor)),
         situation=situation,
-        positions=_fact_list(session, missions=[slug], kinds=["position"]),
+        positions=_fact_list(session, missions=[slug], kinds=kinds_in(Group.position)),
+        statements=_statements(session, with_supporters, own),
         timeline=timeline,
-        needs=_fact_list(session, missions=[slug], kinds=list(NEED_KINDS)),
-        proposals=[f for f in proposals if f.kind != "proposal.open_question"],
-        open_questions=[f for f in proposals if f.kind == "proposal.open_question"],
-        notes=[fact for fact in own if fact.kind in NOTE_KINDS],
+        needs=_fact_list(session, missions=[slug], kinds=kinds_in(Group.need)),
+        proposals=[f for f in proposals if f.kind not in open_kinds],
+        open_questions=[f for f in proposals if f.kind in open_kinds],
+        notes=[fact for fact in own if fact.kind in kinds_in(Group.note)],
         supported_by=present_missions(session, supporters),
         facts_by_id={},
     )
@@ -162,6 +201,7 @@ def build_sheet(session: Session, mission: Mission) -> MissionSheet:
         *sheet.contributors.items,
         *sheet.donors.items,
         *sheet.positions.items,
+        *sheet.statements,
         *sheet.needs.items,
     ]
     sheet.facts_by_id.update({fact.id: fact for fact in every_fact})

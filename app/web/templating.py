@@ -4,7 +4,8 @@ the wording functions as filters, so templates never format a number themselves.
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from app.web import wording
+from app.api import wording
+from app.domain.vocabulary import VOCABULARY
 
 
 def _environment() -> Environment:
@@ -19,8 +20,9 @@ def _environment() -> Environment:
         quantity_words=wording.quantity_in_words,
         date_words=wording.date_in_words,
         stance_words=wording.stance_in_words,
+        tense_words=wording.tense_in_words,
         completeness_words=wording.list_completeness_in_words,
-        kind_label=lambda kind: wording.KIND_LABELS.get(kind, kind.replace(".", " ")),
+        kind_label=VOCABULARY.label,
     )
     environment.globals.update(
         formula_words=wording.formula_in_words,

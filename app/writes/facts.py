@@ -282,5 +282,6 @@ def spec_of(session: Session, row: Fact) -> dict[str, Any]:
             "qualifier": row.date_qualifier,
             "as_stated": row.date_as_stated,
             "resolution": row.date_resolution,
+            "resolved_from": row.date_resolved_from,
         }
     return {key: value for key, value in spec.items() if value is not None}

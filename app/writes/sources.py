@@ -35,6 +35,7 @@ def source_row(
         published_qualifier=published.qualifier,
         published_as_stated=published.as_stated,
         published_resolution=published.resolution,
+        published_resolved_from=published.resolved_from,
         sha256=sha256,
         text=text,
         notes=meta.notes,

@@ -16,6 +16,7 @@ from app.db.tables import (
     Fact,
     FactCitation,
 )
+from app.domain.dates import interval
 from app.domain.spec import FactIn
 
 # Who wrote a record: the curated seed files, or the write API.
@@ -46,6 +47,7 @@ def fact_content(
     """The column values a fact version takes from its input model; `value`, `qualifier` and
     `formula` are the computed ones of a derived fact."""
     quantity, when, derivation = spec.quantity, spec.date, spec.derived
+    earliest, latest = interval(when.value, when.qualifier) if when else (None, None)
     content: dict[str, Any] = {
         "kind": spec.kind,
         "mission_slug": spec.mission,
@@ -74,6 +76,9 @@ def fact_content(
         "date_qualifier": when.qualifier if when else None,
         "date_as_stated": when.as_stated if when else None,
         "date_resolution": when.resolution if when else None,
+        "date_resolved_from": when.resolved_from if when else None,
+        "date_earliest": earliest,
+        "date_latest": latest,
         "derived": derivation is not None,
         "formula": formula,
         "derived_from": list(derivation.inputs) if derivation else None,

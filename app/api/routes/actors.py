@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from app.api.csv_columns import ACTOR_COLUMNS
 from app.api.formats import FormatDep, csv_openapi
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import present_actors, present_facts
 from app.api.problems import problem_responses
@@ -73,6 +74,7 @@ def get_actor(
         ),
     ],
     session: SessionDep,
+    response: Response,
 ) -> ActorDetail:
     """The actor, and the facts attributed to it: statements, proposals, positions."""
     actor = entities.actors_by_slug(session, slugs=[slug]).get(slug)
@@ -80,4 +82,5 @@ def get_actor(
         raise HTTPException(404, f"No actor with slug {slug!r}. See GET /actors.")
     out = present_actors(session, [actor])[0]
     facts = present_facts(session, select_facts(session, actor=slug))
+    response.headers.update(last_modified([actor.recorded_at, *(f.recorded_at for f in facts)]))
     return ActorDetail(**out.model_dump(), facts=facts)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, col, select
 
 from app.api.formats import CsvColumn, FormatDep, csv_openapi
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep, SortField, Sorting
 from app.api.problems import invalid, problem_responses
 from app.api.routes.listing import entity_list
@@ -112,7 +113,7 @@ def list_changes(
     why, a link to the record and one to the record as the change left it. Poll with `since`
     (the last `recorded_at` you saw) or follow `next`."""
     query = _changes_query(session, since=_since(since), record_type=record_type)
-    answer = entity_list(
+    return entity_list(
         request,
         session,
         page,
@@ -123,9 +124,6 @@ def list_changes(
         present=lambda _, rows: present_changes(rows),
         columns=CHANGE_COLUMNS,
     )
-    if isinstance(answer, Response):
-        return answer
-    return ChangeList(**answer.model_dump())
 
 
 @router.get(
@@ -189,6 +187,7 @@ def get_change(
     # Bounded to what every database's integer column holds (PostgreSQL's is 32-bit).
     change_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="The change's number.")],
     session: SessionDep,
+    response: Response,
 ) -> ChangeOut:
     """One entry of the change feed by its number, with links to the record as it stands and
     as the change left it."""
@@ -196,4 +195,6 @@ def get_change(
     row = session.exec(query).first()
     if row is None:
         raise HTTPException(404, f"No change {change_id}. See GET /changes.")
-    return present_changes([row])[0]
+    change = present_changes([row])[0]
+    response.headers.update(last_modified([change.recorded_at]))
+    return change

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.api.problems import invalid
 from app.db.tables import Mission
+from app.domain.vocabulary import CaveatCode, DateMatch
 from app.queries import entities
 from app.queries.facts import BY_DATE, BY_KIND
 
@@ -55,12 +56,31 @@ def _iso_day_only(value: object) -> object:
 DateFrom = Annotated[
     date | None,
     BeforeValidator(_iso_day_only),
-    Query(description="Keep facts whose date (at its precision) is on or after this day."),
+    Query(
+        description="Keep facts whose date may fall on or after this day: a date is the "
+        "interval of days its value, precision and qualifier allow (`date.earliest` to "
+        "`date.latest`); see `date_match`."
+    ),
 ]
 DateTo = Annotated[
     date | None,
     BeforeValidator(_iso_day_only),
-    Query(description="Keep facts whose date (at its precision) is on or before this day."),
+    Query(description="Keep facts whose date may fall on or before this day (see `date_from`)."),
+]
+DateMatchQuery = Annotated[
+    DateMatch,
+    Query(
+        description="`overlaps` (default): every fact whose date interval meets the window, "
+        'including dates known only by a bound ("in recent weeks, on or before 25 February"); '
+        "`within`: only facts whose interval lies wholly inside it."
+    ),
+]
+CaveatQuery = Annotated[
+    CaveatCode | None,
+    Query(
+        description="Only facts carrying this caveat, e.g. `value_unknown` for the figures "
+        "the source does not give."
+    ),
 ]
 
 

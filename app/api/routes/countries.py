@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.api.csv_columns import COUNTRY_COLUMNS
 from app.api.formats import FormatDep, csv_openapi
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import actor_ref, present_facts
 from app.api.problems import problem_responses
@@ -16,12 +17,10 @@ from app.api.schemas import CountryDetail, CountrySummary, Page
 from app.api.sessions import SessionDep
 from app.db.tables import Country
 from app.domain.countries import lookup_country
-from app.domain.vocabulary import COUNTRY_ROLE_BY_KIND
+from app.domain.vocabulary import VOCABULARY, CountryRole, Group, kinds_in
 from app.queries import entities
 from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of
-
-ROLES = sorted(set(COUNTRY_ROLE_BY_KIND.values()))
 
 router = APIRouter(prefix="/countries", tags=["countries"])
 
@@ -34,7 +33,8 @@ Iso3Path = Annotated[
 
 
 def _roles(kinds: set[str]) -> list[str]:
-    return sorted({COUNTRY_ROLE_BY_KIND[k] for k in kinds if k in COUNTRY_ROLE_BY_KIND})
+    roles = VOCABULARY.country_roles()
+    return sorted({roles[k] for k in kinds if k in roles})
 
 
 def present_countries(session: Session, rows: Sequence[Country]) -> list[CountrySummary]:
@@ -64,10 +64,7 @@ def list_countries(
     session: SessionDep,
     page: PageDep,
     output: FormatDep,
-    role: Annotated[
-        str | None,
-        Query(max_length=40, description="Exact role: " + ", ".join(f"`{r}`" for r in ROLES) + "."),
-    ] = None,
+    role: Annotated[CountryRole | None, Query(description="Countries with this role.")] = None,
     sort: Annotated[
         str | None, Query(max_length=200, description=entities.COUNTRY_SORTING.describe())
     ] = None,
@@ -92,7 +89,7 @@ def list_countries(
     response_model=CountryDetail,
     responses=problem_responses(404, 422),
 )
-def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
+def get_country(iso3: Iso3Path, session: SessionDep, response: Response) -> CountryDetail:
     """Every role the country plays across missions (host, lead, personnel contributor, donor,
     council position), with the facts that state them, and the indicators and displacement
     events about it."""
@@ -103,8 +100,9 @@ def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
         reason = f"no fact involves {known.name}" if known else "it is not an ISO 3166-1 code"
         raise HTTPException(404, f"No country {code!r}: {reason}.")
     facts = present_facts(session, select_facts(session, country=code))
-    role_facts = [f for f in facts if f.kind in COUNTRY_ROLE_BY_KIND]
+    role_facts = [f for f in facts if f.kind in VOCABULARY.country_roles()]
     actors = entities.actors_of_country(session, country=code)
+    response.headers.update(last_modified(f.recorded_at for f in facts))
     return CountryDetail(
         iso3=country.iso3,
         iso2=country.iso2,
@@ -113,7 +111,7 @@ def get_country(iso3: Iso3Path, session: SessionDep) -> CountryDetail:
         roles=_roles({f.kind for f in role_facts}),
         href=f"/countries/{code}",
         role_facts=role_facts,
-        indicators=[f for f in facts if f.kind.startswith("indicator.")],
-        displacement_events=[f for f in facts if f.kind == "displacement"],
+        indicators=[f for f in facts if f.kind in kinds_in(Group.indicator)],
+        displacement_events=[f for f in facts if f.kind in kinds_in(Group.displacement)],
         actors=[ref for actor in actors if (ref := actor_ref(actor)) is not None],
     )

@@ -6,14 +6,18 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlmodel import Session
 
+from app.api.attribution import attribution_text, claim, derived_inputs
 from app.api.formats import FormatDep, csv_openapi
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
-from app.api.present import present_facts, published_date
+from app.api.present import merged, present_facts, published_date, source_caveats
 from app.api.problems import invalid, problem_responses
 from app.api.routes.common import (
     SLUG_PATTERN,
     ActorQuery,
+    CaveatQuery,
     DateFrom,
+    DateMatchQuery,
     DateTo,
     Iso3Query,
     MissionQuery,
@@ -29,14 +33,13 @@ from app.api.schemas import (
     FactVersionOut,
 )
 from app.api.sessions import SessionDep
+from app.api.wording import date_in_words
 from app.db.tables import Source
-from app.domain.caveats import source_caveats
 from app.domain.search_text import QuerySyntaxError, SearchQuery, parse_query
-from app.domain.vocabulary import FACT_KINDS, Qualifier
+from app.domain.vocabulary import FACT_KINDS, DateMatch, Qualifier
 from app.queries import entities
-from app.queries.facts import BY_KIND, fact_versions, get_fact
+from app.queries.facts import BY_KIND, fact_versions, get_fact, get_facts
 from app.queries.moment import reading_as_of
-from app.web.wording import date_in_words
 
 router = APIRouter(prefix="/facts", tags=["facts"])
 
@@ -99,6 +102,8 @@ def list_facts(
     ] = None,
     date_from: DateFrom = None,
     date_to: DateTo = None,
+    date_match: DateMatchQuery = DateMatch.overlaps,
+    caveat: CaveatQuery = None,
     q: SearchText = None,
     sort: Annotated[
         str | None,
@@ -115,7 +120,8 @@ def list_facts(
     check_range(date_from, date_to)
     unknown = [k for k in kind or [] if k not in FACT_KINDS]
     if unknown:
-        raise invalid("query", "kind", f"unknown kind {unknown[0][:60]!r}; see GET /docs")
+        allowed = ", ".join(FACT_KINDS)
+        raise invalid("query", "kind", f"unknown kind {unknown[0][:60]!r}; use one of: {allowed}")
     return fact_list(
         request,
         session,
@@ -132,6 +138,8 @@ def list_facts(
         derived=derived,
         date_from=date_from,
         date_to=date_to,
+        date_match=date_match,
+        caveat=caveat,
     )
 
 
@@ -155,21 +163,9 @@ def get_one_fact(
     the reason in its history). Ids never change, so `/facts/{id}` is a permanent link. The
     `ETag` is the record's version: send it back as `If-Match` when correcting the fact."""
     fact = _current(session, fact_id)
-    request.state.last_modified = fact.recorded_at
+    response.headers.update(last_modified([fact.recorded_at]))
     response.headers["ETag"] = f'"v{fact.version}"'
     return fact
-
-
-def attribution_text(fact: FactOut, source: Source, permalink: str) -> str:
-    published = (
-        date_in_words(published_date(source)) if source.published_value else "on an unknown date"
-    )
-    title = f' in "{source.title}"' if source.title else ""
-    quote = fact.citations[0].quote
-    return (
-        f"As reported by {source.publisher}{title}, published {published} ({source.url}): "
-        f'"{quote}" (Mission Facts record: {permalink})'
-    )
 
 
 @router.get(
@@ -194,34 +190,60 @@ def cite_fact(
         ),
     ] = None,
 ) -> Any:
-    """One sentence a journalist can paste: the quote, the source and its publication date at
-    the precision known ("published on or after 25 February 2025"), its URL, and a permalink
-    to the fact here. JSON adds the parts separately and the caveats to keep."""
+    """A paragraph a journalist can paste: what the fact says (for a derived figure, its value
+    and how it was calculated from the figures cited), who the source says claims it
+    ("According to UN reports"), every quote that states it, each source with its publication
+    date at the precision known ("published on or after 25 February 2025") and URL, and a
+    permalink to the fact here. A title read from a page address is never quoted as a
+    headline (`title_derived`). JSON adds the parts separately and the caveats to keep."""
     if format is not None and format not in ("json", "text"):
         raise invalid("query", "format", f"unknown format {format!r}; use one of: json, text")
     fact = _current(session, fact_id)
-    first = fact.citations[0]
-    source = entities.sources_by_id(session, ids=[first.source_id])[first.source_id]
+    source_ids = list(dict.fromkeys(c.source_id for c in fact.citations))
+    sources = entities.sources_by_id(session, ids=source_ids)
+    published = {
+        sid: date_in_words(published_date(s)) if s.published_value else "on an unknown date"
+        for sid, s in sources.items()
+    }
+    inputs = (
+        derived_inputs(
+            fact,
+            present_facts(session, get_facts(session, fact_ids=fact.derivation.derived_from)),
+        )
+        if fact.derivation
+        else {}
+    )
     permalink = str(request.url_for("get_one_fact", fact_id=fact.id))
-    text = attribution_text(fact, source, permalink)
+    text = attribution_text(
+        fact, sources=sources, published=published, inputs=inputs, permalink=permalink
+    )
     accept = request.headers.get("accept", "")
     wants_text = format == "text" or (format is None and accept.startswith("text/plain"))
     if wants_text:
         return PlainTextResponse(text + "\n")
+    cited = [_citation_source(sources[sid]) for sid in source_ids]
     return Attribution(
         fact_id=fact.id,
         text=text,
-        quote=first.quote,
+        claim=claim(fact, inputs),
+        quote=fact.citations[0].quote,
         quotes=fact.citations,
-        source=CitationSource(
-            id=source.id,
-            publisher=source.publisher,
-            title=source.title,
-            url=source.url,
-            published=published_date(source),
-        ),
+        source=cited[0],
+        sources=cited,
+        derived_from=list(inputs.values()),
         permalink=permalink,
-        caveats=[*fact.caveats, *source_caveats(source)],
+        caveats=merged([fact.caveats, *(source_caveats(sources[sid]) for sid in source_ids)]),
+    )
+
+
+def _citation_source(source: Source) -> CitationSource:
+    return CitationSource(
+        id=source.id,
+        publisher=source.publisher,
+        title=source.title,
+        title_derived=source.title_derived,
+        url=source.url,
+        published=published_date(source),
     )
 
 

@@ -3,7 +3,7 @@
 Every list endpoint ends here, so sort, cursor, total, CSV and HXL behave the same on each.
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.api.csv_columns import fact_columns
 from app.api.formats import CsvColumn, OutputFormat, csv_response
+from app.api.http_dates import last_modified
 from app.api.pagination import (
     Ordering,
     PageOf,
@@ -23,11 +24,10 @@ from app.api.pagination import (
     read_page,
     read_rows,
 )
-from app.api.present import fact_match, present_facts
+from app.api.present import caveat, fact_match, present_facts
 from app.api.schemas import FactList, FactOut, Page
-from app.domain.caveats import merged
 from app.domain.search_text import SearchQuery
-from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_completeness
+from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_caveat_codes, list_completeness
 
 T = TypeVar("T", bound=BaseModel)
 Presenter = Callable[[Session, Sequence[Any]], list[T]]
@@ -39,16 +39,18 @@ def csv_filename(request: Request) -> str:
     return request.url.path.strip("/").replace("/", "-") or "index"
 
 
-def note_page(request: Request, result: PageOf, modified: Sequence[datetime | None]) -> None:
-    """Headers the HTTP layer adds: `Link: <next>; rel="next"` and `Last-Modified`."""
-    request.state.next_url = result.next_url
-    times = [time for time in modified if time is not None]
-    if times:
-        request.state.last_modified = max(times)
-
-
 def _link_header(result: PageOf) -> dict[str, str]:
     return {"Link": f'<{result.next_url}>; rel="next"'} if result.next_url else {}
+
+
+def page_headers(result: PageOf, modified: Iterable[datetime | None]) -> dict[str, str]:
+    """A page's `Link: <next>; rel="next"` and its `Last-Modified`."""
+    return {**_link_header(result), **last_modified(modified)}
+
+
+def json_answer(model: BaseModel, headers: dict[str, str]) -> Response:
+    """The model as JSON with headers of its own, serialized as FastAPI would."""
+    return Response(model.model_dump_json(), media_type="application/json", headers=headers)
 
 
 def _stream(
@@ -58,11 +60,13 @@ def _stream(
     start: list[Any] | None,
     present: Presenter[T],
     row_of: Callable[[Any], Any],
+    info: dict[str, Any],
 ) -> Iterator[list[T]]:
     """The whole list from `start`, a batch at a time, each batch read after the last one's
-    sort values. Runs while the response is sent, so it opens a session of its own."""
+    sort values. Runs while the response is sent, so it opens a session of its own, reading
+    at the same moment as the request's (its `as_of`)."""
     width = len(ordering.fields)
-    with Session(engine) as session:
+    with Session(engine, info=dict(info)) as session:
         while True:
             rows = read_rows(session, query, ordering, start, STREAM_BATCH)
             if not rows:
@@ -91,7 +95,7 @@ def csv_or_page(
     if output.csv and not page.limit_given:
         start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
         engine: Engine = request.app.state.engine
-        batches = _stream(engine, query, ordering, start, present, row_of)
+        batches = _stream(engine, query, ordering, start, present, row_of, session.info)
         return csv_response(columns, batches, hxl=output.hxl, filename=filename)
     result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
     items = present(session, result.rows)
@@ -114,7 +118,7 @@ def entity_list(
     present: Presenter[T],
     columns: Sequence[CsvColumn[T]],
     modified: Callable[[Any], datetime | None] = lambda row: getattr(row, "recorded_at", None),
-) -> Page[T] | Response:
+) -> Response:
     ordering = sorting.resolve(sort)
     answer = csv_or_page(
         request,
@@ -130,14 +134,14 @@ def entity_list(
     if isinstance(answer, Response):
         return answer
     result, items = answer
-    note_page(request, result, [modified(row) for row in result.rows])
-    return Page[T](
+    body = Page[T](
         items=items,
         limit=page.limit,
         next=result.next_url,
         next_cursor=result.next_cursor,
         total=result.total,
     )
+    return json_answer(body, page_headers(result, [modified(row) for row in result.rows]))
 
 
 def fact_list(
@@ -149,13 +153,12 @@ def fact_list(
     sort: str | None = None,
     by_date: bool = False,
     search: SearchQuery | None = None,
-    value_tag: str | None = None,
-    date_tag: str | None = None,
     completeness: bool = True,
     **filters: Any,
-) -> FactList | Response:
+) -> Response:
     """A list of current facts: a page (JSON or CSV) or the whole list (CSV), with the
-    completeness of the whole list (unless `completeness` is false) and the page's caveats."""
+    completeness of the whole list (unless `completeness` is false) and the whole list's
+    caveats: both are said of the list, whatever the page size."""
     query, search_sorting = fact_query(session, search=search, **filters)
     sorting = search_sorting or (BY_DATE if by_date else BY_KIND)
     ordering = sorting.resolve(sort)
@@ -175,22 +178,23 @@ def fact_list(
         query=query,
         ordering=ordering,
         present=present,
-        columns=fact_columns(value_tag=value_tag, date_tag=date_tag),
+        columns=fact_columns(kinds=filters.get("kinds")),
         filename=csv_filename(request),
     )
     if isinstance(answer, Response):
         return answer
     result, items = answer
-    note_page(request, result, [row.recorded_at for row in result.rows])
+    headers = page_headers(result, [row.recorded_at for row in result.rows])
     # Whether a list is complete is said of one list (the donors...), not of a mix of lists.
     complete, notes = list_completeness(session, **filters) if completeness else (None, [])
-    return FactList(
+    body = FactList(
         items=items,
         limit=page.limit,
         next=result.next_url,
         next_cursor=result.next_cursor,
         total=result.total,
-        caveats=merged(fact.caveats for fact in items),
+        caveats=[caveat(code) for code in list_caveat_codes(session, query)],
         list_complete=complete,
         list_note=" ".join(notes) or None,
     )
+    return json_answer(body, headers)

@@ -1,5 +1,6 @@
 """/missions and each mission's sub-resources: funding, donors, personnel, positions..."""
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -7,10 +8,11 @@ from sqlmodel import Session
 
 from app.api.csv_columns import MISSION_COLUMNS, fact_columns
 from app.api.formats import FormatDep, csv_openapi, csv_response
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.preference import preferred, preferred_by
-from app.api.present import mission_ref, present_facts, present_missions
-from app.api.problems import problem_responses
+from app.api.present import merged, mission_ref, present_facts, present_missions
+from app.api.problems import not_acceptable, problem_responses
 from app.api.routes.common import (
     FactSortByDate,
     FactSortByKind,
@@ -31,15 +33,17 @@ from app.api.schemas import (
     Series,
     SeriesPoint,
     SeriesValue,
+    UnknownFigure,
 )
 from app.api.sessions import SessionDep
-from app.domain.caveats import merged
 from app.domain.vocabulary import (
-    CONTRIBUTOR_KINDS,
-    FACT_KINDS,
-    NEED_KINDS,
-    PERSONNEL_KINDS,
-    TIMELINE_KINDS,
+    VOCABULARY,
+    CaveatCode,
+    Group,
+    MissionStatus,
+    Stance,
+    funding_parts,
+    kinds_in,
 )
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
@@ -48,29 +52,63 @@ router = APIRouter(prefix="/missions", tags=["missions"])
 
 NOT_FOUND = problem_responses(404, 422)
 LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: csv_openapi(), **NOT_FOUND}
-FUNDING_TAG = "#value+funding+usd"
-KEY_FIGURES = {
-    "personnel_deployed": "personnel.deployed",
-    "personnel_planned": "personnel.planned",
-    "personnel_deployed_share": "personnel.deployed_share",
-    "funding_received": "funding.received",
-    "funding_unallocated": "funding.unallocated",
-    "funding_allocated": "funding.allocated",
-    "lead_nation": "mission.lead_nation",
-    "mandate_end": "mission.mandate_end",
-}
-NOTE_KINDS = ("mission.challenge", "mission.characterization", "mission.controversy")
-PROPOSAL_KINDS = tuple(kind for kind in FACT_KINDS if kind.startswith("proposal."))
-SUB_RESOURCES = (
-    "funding",
-    "donors",
-    "contributors",
-    "personnel",
-    "positions",
-    "timeline",
-    "needs",
-    "proposals",
+NO_FIGURE = "The sources hold no such figure for this mission."
+
+
+@dataclass(frozen=True)
+class SubList:
+    """A list of a mission's facts that differs from the others only in what it holds."""
+
+    name: str  # its path under /missions/{slug}/
+    group: Group
+    summary: str
+    description: str
+    by_date: bool = False
+    # Also the facts of missions proposed to back this one (a support office's proposals).
+    with_supporters: bool = False
+
+
+SUB_LISTS = (
+    SubList(
+        "donors",
+        Group.donor,
+        "Donors to the mission's fund",
+        "Countries that gave to the mission's fund. Amounts the source does not give are null "
+        "with a reason; `list_complete: false` says the source's list is partial.",
+    ),
+    SubList(
+        "contributors",
+        Group.contributor,
+        "Lead nation and personnel contributors",
+        "The countries that lead the mission or contribute personnel, each with its `role`; "
+        "the officers each sends are null with a reason where the source does not say.",
+    ),
+    SubList(
+        "timeline",
+        Group.timeline,
+        "Dated events, in date order",
+        "Dated events of the mission and of missions proposed to back it, oldest first. Each "
+        "date keeps its precision (year, month, day) and qualifier.",
+        by_date=True,
+        with_supporters=True,
+    ),
+    SubList(
+        "needs",
+        Group.need,
+        "What the mission lacks",
+        "Capabilities, protection of infrastructure, and funding the mission needs.",
+    ),
+    SubList(
+        "proposals",
+        Group.proposal,
+        "Proposals about the mission",
+        "Proposals concerning the mission, including those of bodies proposed to back it: what "
+        "is recommended, by whom, how it would be financed and what it would supply, what was "
+        "ruled out, and its `status` (proposed, ruled_out, under_review, open...).",
+        with_supporters=True,
+    ),
 )
+SUB_RESOURCES = ("funding", "personnel", "positions", *(sub.name for sub in SUB_LISTS))
 
 
 def _with_supporters(session: SessionDep, slug: str) -> list[str]:
@@ -89,10 +127,7 @@ def list_missions(
     session: SessionDep,
     page: PageDep,
     output: FormatDep,
-    status: Annotated[
-        str | None,
-        Query(max_length=40, description="Exact status: `active`, `proposed` or `past`."),
-    ] = None,
+    status: Annotated[MissionStatus | None, Query(description="Missions with this status.")] = None,
     kind: Annotated[
         str | None,
         Query(max_length=60, description="Exact kind, e.g. `multinational_security_support`."),
@@ -122,35 +157,53 @@ def list_missions(
     response_model=MissionDetail,
     responses=NOT_FOUND,
 )
-def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
+def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> MissionDetail:
     """The mission, its key figures (personnel deployed vs planned, funding received and
     unallocated, lead nation, mandate end), each with citations, and notes about it. A key
-    figure the sources do not give is null and listed under `key_figures.unknown`."""
+    figure the sources do not give is null and listed under `key_figures.unknown`; `unknown`
+    lists every figure about the mission that the sources leave unknown, key or not."""
     mission = require_mission(session, slug)
     summary = present_missions(session, [mission])[0]
-    rows = select_facts(session, missions=[slug], kinds=[*KEY_FIGURES.values(), *NOTE_KINDS])
+    key_kinds = VOCABULARY.key_figures()
+    rows = select_facts(
+        session, missions=[slug], kinds=[*key_kinds.values(), *kinds_in(Group.note)]
+    )
     facts = present_facts(session, rows)
     # Where sources disagree, the preferred figure (by rank, then date, then record) is shown.
     figures = {
         name: preferred([fact for fact in facts if fact.kind == kind])
-        for name, kind in KEY_FIGURES.items()
+        for name, kind in key_kinds.items()
     }
-    unknown = {
-        name: "The sources hold no such figure for this mission."
-        for name, fact in figures.items()
-        if fact is None
-    }
+    missing = {name: NO_FIGURE for name, fact in figures.items() if fact is None}
+    response.headers.update(last_modified([mission.recorded_at, *(f.recorded_at for f in facts)]))
+    unknown_facts = present_facts(
+        session, select_facts(session, missions=[slug], caveat=CaveatCode.value_unknown)
+    )
     return MissionDetail(
         **summary.model_dump(),
-        key_figures=KeyFigures(**figures, unknown=unknown),
-        notes=[fact for fact in facts if fact.kind in NOTE_KINDS],
+        key_figures=KeyFigures(**figures, unknown=missing),
+        notes=[fact for fact in facts if fact.kind in kinds_in(Group.note)],
         supported_by=[
             ref
             for m in entities.missions_supporting(session, slug=slug)
             if (ref := mission_ref(m)) is not None
         ],
         links={name: f"/missions/{slug}/{name}" for name in SUB_RESOURCES},
-        caveats=merged(fact.caveats for fact in facts if fact.kind in KEY_FIGURES.values()),
+        caveats=merged(fact.caveats for fact in facts if fact.kind in key_kinds.values()),
+        unknown=[
+            *(
+                UnknownFigure(figure=name, fact_id=None, reason=why)
+                for name, why in missing.items()
+            ),
+            *(
+                UnknownFigure(
+                    figure=VOCABULARY.label(fact.kind),
+                    fact_id=fact.id,
+                    reason=fact.quantity.unknown_reason if fact.quantity else None,
+                )
+                for fact in unknown_facts
+            ),
+        ],
     )
 
 
@@ -161,104 +214,91 @@ def get_mission(slug: MissionSlug, session: SessionDep) -> MissionDetail:
     responses={200: csv_openapi("The funding facts as CSV rows."), **NOT_FOUND},
 )
 def get_funding(
-    slug: MissionSlug, request: Request, session: SessionDep, output: FormatDep
+    slug: MissionSlug, request: Request, response: Response, session: SessionDep, output: FormatDep
 ) -> Funding | Response:
     """Received and unallocated amounts as stated, the allocated amount derived from them
     (marked `derived`, with its formula), the need for more funding (no figure given), and
-    the donors: each amount unknown, and the list marked partial."""
+    the donors: each amount unknown, and the list marked partial. Every figure that is null,
+    or whose value is null, is named in `unknown` with the reason."""
     mission = require_mission(session, slug)
-    rows = select_facts(
-        session,
-        missions=[slug],
-        kinds=[
-            "funding.received",
-            "funding.unallocated",
-            "funding.allocated",
-            "funding.need",
-            "funding.donor",
-        ],
-    )
-    facts = present_facts(session, rows)
+    kinds = [*kinds_in(Group.funding), *kinds_in(Group.donor)]
+    facts = present_facts(session, select_facts(session, missions=[slug], kinds=kinds))
     if output.csv:
-        columns = fact_columns(value_tag=FUNDING_TAG)
+        columns = fact_columns(kinds=kinds)
         return csv_response(columns, [facts], hxl=output.hxl, filename=csv_filename(request))
-    by_kind = {fact.kind: fact for fact in facts if fact.kind != "funding.donor"}
-    donors = [fact for fact in facts if fact.kind == "funding.donor"]
-    received = by_kind.get("funding.received")
+    response.headers.update(last_modified(fact.recorded_at for fact in facts))
+    by_kind = {fact.kind: fact for fact in facts if fact.kind in kinds_in(Group.funding)}
+    donors = [fact for fact in facts if fact.kind in kinds_in(Group.donor)]
+    parts = {part: by_kind.get(kind) for part, kind in funding_parts().items()}
+    unknown = {
+        part: fact.quantity.unknown_reason if fact and fact.quantity else NO_FIGURE
+        for part, fact in parts.items()
+        if fact is None or (fact.quantity and fact.quantity.value is None)
+    }
     donors_complete, donor_notes = list_completeness(
-        session, missions=[slug], kinds=["funding.donor"]
+        session, missions=[slug], kinds=kinds_in(Group.donor)
     )
     ref = mission_ref(mission)
     assert ref is not None
+    received = parts["received"]
     return Funding(
         mission=ref,
-        received=received,
-        unallocated=by_kind.get("funding.unallocated"),
-        allocated=by_kind.get("funding.allocated"),
-        need=by_kind.get("funding.need"),
+        **parts,
         donors=DonorList(
-            complete=donors_complete, note=" ".join(donor_notes) or None, items=donors
+            list_complete=donors_complete, list_note=" ".join(donor_notes) or None, items=donors
         ),
         as_of=received.date if received else None,
+        unknown={part: why or NO_FIGURE for part, why in unknown.items()},
         caveats=merged(fact.caveats for fact in facts),
     )
 
 
-@router.get(
-    "/{slug}/donors",
-    summary="Donors to the mission's fund",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_donors(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByKind = None,
-) -> FactList | Response:
-    """Countries that gave to the mission's fund. Amounts the source does not give are null
-    with a reason; `list_complete: false` says the source's list is partial."""
-    require_mission(session, slug)
-    return fact_list(
-        request,
-        session,
-        page,
-        output,
-        sort=sort,
-        value_tag=FUNDING_TAG,
-        missions=[slug],
-        kinds=["funding.donor"],
+def _add_sub_list(sub: SubList) -> None:
+    """One route per declared list: the same parameters, paging, CSV and completeness."""
+    sort_type = FactSortByDate if sub.by_date else FactSortByKind
+
+    def list_route(
+        slug: MissionSlug,
+        request: Request,
+        session: SessionDep,
+        page: PageDep,
+        output: FormatDep,
+        sort: sort_type = None,  # type: ignore[valid-type]
+    ) -> FactList | Response:
+        require_mission(session, slug)
+        missions = _with_supporters(session, slug) if sub.with_supporters else [slug]
+        return fact_list(
+            request,
+            session,
+            page,
+            output,
+            sort=sort,
+            missions=missions,
+            kinds=kinds_in(sub.group),
+            by_date=sub.by_date,
+        )
+
+    list_route.__name__ = f"list_{sub.name}"
+    list_route.__doc__ = sub.description
+    router.add_api_route(
+        f"/{{slug}}/{sub.name}",
+        list_route,
+        methods=["GET"],
+        summary=sub.summary,
+        response_model=FactList,
+        responses=LIST_RESPONSES,
     )
 
 
-@router.get(
-    "/{slug}/contributors",
-    summary="Lead nation and personnel contributors",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_contributors(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByKind = None,
-) -> FactList | Response:
-    """The countries that lead the mission or contribute personnel, each with its `role`."""
-    require_mission(session, slug)
-    return fact_list(
-        request, session, page, output, sort=sort, missions=[slug], kinds=CONTRIBUTOR_KINDS
-    )
+for _sub in SUB_LISTS:
+    _add_sub_list(_sub)
 
 
 @router.get(
     "/{slug}/personnel",
     summary="Planned and deployed personnel, as a list or as time series",
     response_model=FactList | PersonnelSeries,
-    responses=LIST_RESPONSES,
+    responses={**LIST_RESPONSES, **problem_responses(406)},
 )
 def list_personnel(
     slug: MissionSlug,
@@ -281,20 +321,24 @@ def list_personnel(
     apply)."""
     require_mission(session, slug)
     if series:
+        if output.csv:
+            raise not_acceptable(
+                "The series are JSON only: drop `format=csv`, or ask for the list."
+            )
         return _personnel_series(session, slug)
     return fact_list(
-        request, session, page, output, sort=sort, missions=[slug], kinds=PERSONNEL_KINDS
+        request, session, page, output, sort=sort, missions=[slug], kinds=kinds_in(Group.personnel)
     )
 
 
 def _personnel_series(session: Session, slug: str) -> PersonnelSeries:
-    rows = select_facts(session, by_date=True, missions=[slug], kinds=PERSONNEL_KINDS)
+    rows = select_facts(session, by_date=True, missions=[slug], kinds=kinds_in(Group.personnel))
     by_kind: dict[str, dict[str | None, list[FactOut]]] = {}
     for fact in present_facts(session, rows):
         date = fact.date.value if fact.date else None
         by_kind.setdefault(fact.kind, {}).setdefault(date, []).append(fact)
     series = []
-    for kind in PERSONNEL_KINDS:
+    for kind in kinds_in(Group.personnel):
         points = []
         for date, facts in by_kind.get(kind, {}).items():
             chosen = preferred(facts)
@@ -310,8 +354,14 @@ def _personnel_series(session: Session, slug: str) -> PersonnelSeries:
         if points:
             units = {v.fact.quantity.unit for p in points for v in p.values if v.fact.quantity}
             unit = units.pop() if len(units) == 1 else None
-            series.append(Series(kind=kind, unit=unit, points=points))
-    return PersonnelSeries(mission=slug, series=series)
+            series.append(
+                Series(kind=kind, kind_label=VOCABULARY.label(kind), unit=unit, points=points)
+            )
+    mission = mission_ref(require_mission(session, slug))
+    assert mission is not None
+    return PersonnelSeries(
+        mission=mission, items=series, limit=len(series), next=None, next_cursor=None
+    )
 
 
 @router.get(
@@ -327,14 +377,7 @@ def list_positions(
     page: PageDep,
     output: FormatDep,
     sort: FactSortByKind = None,
-    stance: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description="Exact stance: supported, raised_concerns, reconsidering, "
-            "preferred_alternative.",
-        ),
-    ] = None,
+    stance: Annotated[Stance | None, Query(description="Only positions with this stance.")] = None,
 ) -> FactList | Response:
     """Stances taken in the Security Council debate and beyond, with `tense` as the source
     gives it ("previously", "initially", "current"). Who holds a stance is a country, an actor,
@@ -347,84 +390,6 @@ def list_positions(
         output,
         sort=sort,
         missions=[slug],
-        kinds=["position"],
+        kinds=kinds_in(Group.position),
         stance=stance,
-    )
-
-
-@router.get(
-    "/{slug}/timeline",
-    summary="Dated events, in date order",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_timeline(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByDate = None,
-) -> FactList | Response:
-    """Dated events of the mission and of missions proposed to back it, oldest first. Each
-    date keeps its precision (year, month, day) and qualifier."""
-    require_mission(session, slug)
-    return fact_list(
-        request,
-        session,
-        page,
-        output,
-        sort=sort,
-        date_tag="#date+occurred",
-        missions=_with_supporters(session, slug),
-        kinds=sorted(TIMELINE_KINDS),
-        by_date=True,
-    )
-
-
-@router.get(
-    "/{slug}/needs",
-    summary="What the mission lacks",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_needs(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByKind = None,
-) -> FactList | Response:
-    """Capabilities, protection of infrastructure, and funding the mission needs."""
-    require_mission(session, slug)
-    return fact_list(request, session, page, output, sort=sort, missions=[slug], kinds=NEED_KINDS)
-
-
-@router.get(
-    "/{slug}/proposals",
-    summary="Proposals about the mission",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_proposals(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByKind = None,
-) -> FactList | Response:
-    """Proposals concerning the mission, including those of bodies proposed to back it: what
-    is recommended, by whom, how it would be financed and what it would supply, what was ruled
-    out, and its `status` (proposed, ruled_out, under_review, open...)."""
-    require_mission(session, slug)
-    return fact_list(
-        request,
-        session,
-        page,
-        output,
-        sort=sort,
-        missions=_with_supporters(session, slug),
-        kinds=PROPOSAL_KINDS,
     )

@@ -12,7 +12,7 @@ from app.api.pagination import PageDep, SortField, Sorting
 from app.api.present import fact_match, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.facts import parsed_search
-from app.api.routes.listing import csv_filename, csv_or_page, note_page
+from app.api.routes.listing import csv_filename, csv_or_page, json_answer, page_headers
 from app.api.schemas import SearchHit, SearchMatch, SearchResults
 from app.api.sessions import SessionDep
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
@@ -121,8 +121,7 @@ def search(
     if isinstance(answer, Response):
         return answer
     result, items = answer
-    note_page(request, result, [])
-    return SearchResults(
+    body = SearchResults(
         query=q,
         items=items,
         limit=page.limit,
@@ -130,3 +129,4 @@ def search(
         next_cursor=result.next_cursor,
         total=result.total,
     )
+    return json_answer(body, page_headers(result, []))

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.api.auth import WriterDep
 from app.api.csv_columns import SOURCE_COLUMNS
 from app.api.formats import FormatDep, csv_openapi
+from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import citation_out, source_summary
 from app.api.problems import problem_responses
@@ -85,12 +86,14 @@ def get_source(
         ),
     ],
     session: SessionDep,
+    response: Response,
 ) -> SourceDetail:
     """Metadata, the full text, and every cited span of it: `text[start:end] == quote`.
     A publication date the text does not give is shown with its bound and how it was found."""
     source = entities.get_source(session, source_id=source_id)
     if source is None:
         raise HTTPException(404, f"No source with id {source_id!r}. See GET /sources.")
+    response.headers.update(last_modified([source.recorded_at]))
     return _detail(session, source)
 
 

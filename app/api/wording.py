@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from app.api.schemas import DateOut, FactOut, QuantityOut
+from app.domain.vocabulary import STANCE_WORDS, TENSE_WORDS, VOCABULARY
 
 UNKNOWN = "unknown"
 
@@ -45,31 +46,7 @@ MONTHS = (
     "December",
 )
 
-# What a fact of each kind is, as a label for tables and formulas.
-KIND_LABELS = {
-    "personnel.deployed": "personnel deployed",
-    "personnel.planned": "personnel planned",
-    "personnel.deployed_share": "share of planned personnel deployed",
-    "funding.received": "funds received",
-    "funding.unallocated": "funds unallocated",
-    "funding.allocated": "funds allocated",
-    "funding.need": "funding still needed",
-    "funding.donor": "donor",
-    "mission.lead_nation": "lead nation",
-    "mission.personnel_contributor": "personnel contributor",
-    "mission.mandate_end": "mandate ends",
-    "displacement": "people displaced",
-    "indicator.territorial_control": "territory controlled",
-}
-
 OPERATOR_WORDS = {"-": "minus", "+": "plus", "/": "divided by", "*": "times"}
-
-STANCE_WORDS = {
-    "supported": "supported",
-    "raised_concerns": "raised concerns",
-    "reconsidering": "reconsidering",
-    "preferred_alternative": "preferred an alternative",
-}
 
 
 def _trim(number: float, decimals: int) -> str:
@@ -137,8 +114,7 @@ def formula_in_words(fact: FactOut, facts_by_id: Mapping[str, FactOut]) -> str |
         if token in OPERATOR_WORDS:
             words.append(OPERATOR_WORDS[token])
         elif token in facts_by_id:
-            kind = facts_by_id[token].kind
-            words.append(KIND_LABELS.get(kind, kind))
+            words.append(VOCABULARY.label(facts_by_id[token].kind))
         else:
             words.append(token)
     return " ".join(words)
@@ -155,7 +131,13 @@ def list_completeness_in_words(complete: bool | None) -> str:
 def stance_in_words(stance: str | None) -> str:
     if not stance:
         return UNKNOWN
-    return STANCE_WORDS.get(stance, stance.replace("_", " "))
+    return STANCE_WORDS.get(stance, stance)
+
+
+def tense_in_words(tense: str | None) -> str:
+    if not tense:
+        return UNKNOWN
+    return TENSE_WORDS.get(tense, tense)
 
 
 def deployed_of_planned(deployed: FactOut | None, planned: FactOut | None) -> str | None:
