@@ -21,7 +21,7 @@ from app.settings import PROJECT_ROOT, Settings
 from app.writes.seed import load_seed
 
 if TYPE_CHECKING:
-    from tests.editing import Editor
+    from tests.support.editing import Editor
 
 SEED_DIR = PROJECT_ROOT / "seed"
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -99,7 +99,7 @@ def client(seeded_url: str) -> Iterator[TestClient]:
 @pytest.fixture
 def editor(make_database: DatabaseFactory) -> Iterator["Editor"]:
     """A client on a fresh seeded database, with a write token named `test-desk`."""
-    from tests.editing import editor_for
+    from tests.support.editing import editor_for
 
     yield from editor_for(migrated_and_seeded(make_database()))
 

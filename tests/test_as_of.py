@@ -3,8 +3,8 @@
 import time
 from datetime import UTC, datetime, timedelta
 
-from tests.editing import Editor, fixture_source, personnel_fact
-from tests.helpers import assert_problem
+from tests.support.editing import Editor, fixture_source, personnel_fact
+from tests.support.helpers import assert_problem
 
 # Reads whose answers the writes below change.
 PATHS = [

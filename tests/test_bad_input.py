@@ -1,6 +1,6 @@
 """The bad-input catalogue of the read API: one test per entry.
 
-Every entry is sent byte for byte to the app (tests/raw_asgi.py) and must get its documented
+Every entry is sent byte for byte to the app (tests/support/raw_asgi.py) and must get its documented
 answer: a 4xx problem+json naming the parameter (an unknown parameter is a 422 naming it), or
 a 200 where the input is harmless (a name beginning with `_`, as spreadsheets add to bust
 caches, is ignored). After each, the database holds exactly what it held before (row
@@ -25,10 +25,10 @@ from app.api.pagination import _signature
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory
-from tests.db_state import DatabaseState, database_state
-from tests.endpoints import EXAMPLE_PATHS
-from tests.raw_asgi import RawResponse, send_raw
-from tests.test_cli import serving
+from tests.support.db_state import DatabaseState, database_state
+from tests.support.endpoints import EXAMPLE_PATHS
+from tests.support.raw_asgi import RawResponse, send_raw
+from tests.support.servers import serving
 
 KB_100 = "a" * 100 * 1024
 HTML = {"Accept": "text/html"}

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.db_state import database_state
-from tests.editing import Editor, fixture_source, personnel_fact
-from tests.helpers import assert_problem
+from tests.support.db_state import database_state
+from tests.support.editing import Editor, fixture_source, personnel_fact
+from tests.support.helpers import assert_problem
 
 NESTED = "[" * 100_000 + "]" * 100_000
 

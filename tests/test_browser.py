@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from app.settings import PROJECT_ROOT
 from tests.conftest import DatabaseFactory
-from tests.test_cli import serving
+from tests.support.servers import serving
 
 WebDriver = webdriver.Chrome
 CHROMIUM = Path("/usr/bin/chromium")

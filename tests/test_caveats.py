@@ -4,7 +4,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import walk_facts
+from tests.support.helpers import walk_facts
 
 QUALIFIER_CAVEATS = {
     "at_least": "lower_bound",

@@ -2,8 +2,8 @@
 
 import xml.etree.ElementTree as ElementTree
 
-from tests.editing import Editor, personnel_fact
-from tests.helpers import assert_problem
+from tests.support.editing import Editor, personnel_fact
+from tests.support.helpers import assert_problem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

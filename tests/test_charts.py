@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import assert_problem
+from tests.support.helpers import assert_problem
 
 SVG = "http://www.w3.org/2000/svg"
 CHARTS = ("personnel", "funding", "timeline")

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from app.api.auth import create_token
 from app.db.engine import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import fixture_source, numbered_fact
-from tests.test_cli import serving
+from tests.support.editing import fixture_source, numbered_fact
+from tests.support.servers import serving
 
 WRITERS = 4
 VERSIONS = 6  # per writer: one create, then corrections

@@ -12,9 +12,9 @@ from sqlmodel import Session
 from app.api.auth import create_token
 from app.db.engine import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.db_state import half_written_facts
-from tests.editing import fixture_source, numbered_fact
-from tests.test_cli import serving, start_server, stop_server
+from tests.support.db_state import half_written_facts
+from tests.support.editing import fixture_source, numbered_fact
+from tests.support.servers import serving, start_server, stop_server
 
 WRITERS = 4
 KILL_AFTER = 30  # acknowledged writes before the kill

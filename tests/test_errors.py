@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.endpoints import EXAMPLE_PATHS, LIST_PATHS, MISSING_PATHS
-from tests.helpers import assert_problem
+from tests.support.endpoints import EXAMPLE_PATHS, LIST_PATHS, MISSING_PATHS
+from tests.support.helpers import assert_problem
 
 
 @pytest.mark.parametrize("path", sorted(MISSING_PATHS.values()))

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.domain.vocabulary import FACT_KINDS
-from tests.helpers import assert_problem
+from tests.support.helpers import assert_problem
 
 SORTS = ["kind", "-kind", "date", "-date", "value", "-value", "country", "mission,-date", "id"]
 

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.api.routes import listing
-from tests.endpoints import LIST_PATHS
-from tests.helpers import assert_problem
+from tests.support.endpoints import LIST_PATHS
+from tests.support.helpers import assert_problem
 
 CSV_PATHS = [*LIST_PATHS, "/missions/mss/funding"]
 # HXL core hashtags this API uses (hxlstandard.org dictionary): each column's base tag is one.

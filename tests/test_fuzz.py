@@ -32,7 +32,7 @@ from app.db.engine import make_engine
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
-from tests.db_state import database_state, half_written_facts
+from tests.support.db_state import database_state, half_written_facts
 
 EXAMPLES = int(os.environ.get("MISSION_FACTS_FUZZ_EXAMPLES", "25"))
 CHECKS = [

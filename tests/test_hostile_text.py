@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from app.api.formats import FORMULA_STARTS
 from app.domain.search_text import MAX_INDEX_BYTES
 from app.middleware.json_guard import MAX_DEPTH
-from tests.db_state import database_state
-from tests.editing import TEST_SOURCE_ID, Editor, fixture_source, personnel_fact
-from tests.helpers import assert_problem
+from tests.support.db_state import database_state
+from tests.support.editing import TEST_SOURCE_ID, Editor, fixture_source, personnel_fact
+from tests.support.helpers import assert_problem
 
 # Texts that spreadsheets would run: a formula, a command, a lookup, an SQL-ish sum, a tab.
 FORMULAS = [

@@ -13,7 +13,7 @@ from app.main import create_app
 from app.settings import Settings
 from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
-from tests.endpoints import EXAMPLE_PATHS
+from tests.support.endpoints import EXAMPLE_PATHS
 
 CACHED_PATHS = [path for template, path in EXAMPLE_PATHS.items() if template != "/health"]
 

@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.endpoints import EXAMPLE_PATHS
-from tests.helpers import walk_citations, walk_facts
+from tests.support.endpoints import EXAMPLE_PATHS
+from tests.support.helpers import walk_citations, walk_facts
 
 
 def _all_paths(client: TestClient) -> list[str]:

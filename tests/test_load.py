@@ -13,8 +13,8 @@ from sqlmodel import Session
 from app.api.auth import create_token
 from app.db.engine import make_engine
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import fixture_source, numbered_fact
-from tests.test_cli import start_server, stop_server
+from tests.support.editing import fixture_source, numbered_fact
+from tests.support.servers import start_server, stop_server
 
 CONNECTIONS = 64
 REQUESTS = 2000  # in two halves; memory is read after each

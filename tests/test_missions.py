@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import by_id
+from tests.support.helpers import by_id
 
 
 def test_missions_list_holds_the_three_missions_of_the_source(client: TestClient) -> None:

@@ -15,8 +15,8 @@ from app.db.tables import ApiToken
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
-from tests.editing import Editor, fixture_source, write_token
-from tests.helpers import assert_problem
+from tests.support.editing import Editor, fixture_source, write_token
+from tests.support.helpers import assert_problem
 
 
 @pytest.mark.parametrize("name", ["access_token", "token", "api_key", "Access_Token"])

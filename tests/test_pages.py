@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import assert_problem, walk_citations, walk_facts
-from tests.html_tree import Element, parse_html
+from tests.support.helpers import assert_problem, walk_citations, walk_facts
+from tests.support.html_tree import Element, parse_html
 
 # What Chromium sends when it navigates to a page.
 BROWSER_ACCEPT = (

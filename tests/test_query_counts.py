@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR
-from tests.endpoints import EXAMPLE_PATHS, LIST_PATHS
-from tests.statement_counter import counting
+from tests.support.endpoints import EXAMPLE_PATHS, LIST_PATHS
+from tests.support.statement_counter import counting
 
 # The most statements any read may run: a page, its citations, the missions, countries and
 # actors it names, the list's completeness and its total.

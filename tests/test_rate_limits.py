@@ -4,8 +4,8 @@ from app.api.rate_limit import SharedRateLimiter
 from app.db.engine import make_engine
 from app.db.migrate import upgrade
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import editor_for, fixture_source
-from tests.helpers import assert_problem
+from tests.support.editing import editor_for, fixture_source
+from tests.support.helpers import assert_problem
 
 
 def test_the_bucket_refills_at_its_rate(make_database: DatabaseFactory) -> None:

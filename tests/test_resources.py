@@ -4,7 +4,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 
 from app.db.migrate import alembic_config
-from tests.helpers import by_id
+from tests.support.helpers import by_id
 
 
 def test_displacement_event_is_a_lower_bound_with_place_period_and_cause(

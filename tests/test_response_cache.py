@@ -5,21 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
-from sqlmodel import Session
 
-from app.db.engine import make_engine
-from app.db.tables import Fact
 from app.main import create_app
 from app.middleware.response_cache import CachedResponse, ResponseCache
-from app.queries.state import bump_data_version
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
-from tests.endpoints import EXAMPLE_PATHS
-from tests.statement_counter import counting
-
-FUNDING = "/missions/mss/funding"
-NOTE = "USD 48 million of the MSS trust fund remains unallocated."
+from tests.support.data_edits import FUNDING, NOTE, edit_summary
+from tests.support.endpoints import EXAMPLE_PATHS
+from tests.support.statement_counter import counting
 
 
 def app_client(url: str, cache_mb: int = 32) -> TestClient:
@@ -31,15 +24,6 @@ def app_client(url: str, cache_mb: int = 32) -> TestClient:
 @pytest.fixture
 def own_database(make_database: DatabaseFactory) -> str:
     return migrated_and_seeded(make_database())
-
-
-def edit_summary(url: str, old: str, new: str) -> None:
-    """A committed change of the data, as any writer makes it: the rows and the version."""
-    engine = make_engine(url)
-    with Session(engine) as session, session.begin():
-        session.execute(update(Fact).where(Fact.summary == old).values(summary=new))  # type: ignore[arg-type]
-        bump_data_version(session)
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.helpers import assert_problem
+from tests.support.helpers import assert_problem
 
 
 def marked(snippet: str) -> list[str]:

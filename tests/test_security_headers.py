@@ -16,9 +16,9 @@ from sqlalchemy.exc import OperationalError
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory
-from tests.endpoints import EXAMPLE_PATHS
-from tests.helpers import assert_problem
-from tests.test_cli import serving
+from tests.support.endpoints import EXAMPLE_PATHS
+from tests.support.helpers import assert_problem
+from tests.support.servers import serving
 
 HTML = {"Accept": "text/html"}
 SOURCE_PAGE = "/sources/haitiwire-2025-02-mss-support-office"

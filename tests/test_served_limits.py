@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.db_state import half_written_facts
-from tests.editing import fixture_source, numbered_fact, write_token
-from tests.test_cli import serving
+from tests.support.db_state import half_written_facts
+from tests.support.editing import fixture_source, numbered_fact, write_token
+from tests.support.servers import serving
 
 
 def _token(url: str) -> dict[str, str]:
@@ -239,7 +239,7 @@ def test_running_out_of_file_handles_does_not_flood_the_log(
     import resource
     import subprocess
 
-    from tests.test_cli import COMMAND, _free_port
+    from tests.support.servers import COMMAND, _free_port
 
     url = migrated_and_seeded(make_database())
     port = _free_port()

@@ -14,8 +14,8 @@ from app.db.engine import make_engine
 from app.db.tables import ApiToken
 from app.settings import get_settings
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.editing import Editor, editor_for, fixture_source
-from tests.helpers import assert_problem
+from tests.support.editing import Editor, editor_for, fixture_source
+from tests.support.helpers import assert_problem
 
 
 @pytest.fixture

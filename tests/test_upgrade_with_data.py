@@ -23,7 +23,7 @@ from app.settings import Settings, get_settings
 from app.writes import seed as writer
 from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory
-from tests.db_state import database_state
+from tests.support.db_state import database_state
 
 FIRST_REVISION = "0001"
 CORRECTED = "mss-lead-nation"

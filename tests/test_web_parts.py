@@ -6,7 +6,7 @@ from app.api.schemas import DateOut, QuantityOut
 from app.api.wording import date_in_words, number_in_words, quantity_in_words
 from app.web.negotiation import is_negotiated, prefers_html
 from app.web.source_text import mark_cited_spans
-from tests.html_tree import parse_html
+from tests.support.html_tree import parse_html
 
 
 def quantity(value: float | None, unit: str, qualifier: str | None, stated: str | None):

@@ -15,7 +15,7 @@ import pytest
 
 from app.settings import PROJECT_ROOT
 from tests.conftest import DatabaseFactory, migrated_and_seeded
-from tests.test_response_cache import FUNDING, NOTE, edit_summary
+from tests.support.data_edits import FUNDING, NOTE, edit_summary
 
 
 def _free_port() -> int:

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 
 from app.domain.vocabulary import FACT_KINDS
-from tests.editing import TEST_SOURCE_ID, TEST_TEXT, Editor, fixture_source, personnel_fact
-from tests.helpers import assert_problem
+from tests.support.editing import TEST_SOURCE_ID, TEST_TEXT, Editor, fixture_source, personnel_fact
+from tests.support.helpers import assert_problem
 
 
 def _counts(editor: Editor) -> tuple[int, int]:

@@ -9,6 +9,7 @@ figure names its value and date as its kinds declare (e.g. #affected+idps+num, #
 """
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from app.api.formats import CsvColumn
 from app.api.schemas import ActorOut, CountrySummary, FactOut, MissionSummary, SourceSummary
@@ -23,6 +24,11 @@ def _shared(kinds: Sequence[str] | None, tag: str, default: str) -> str:
     declared: list[FactKind] = [FACT_KINDS[k] for k in kinds or () if k in FACT_KINDS]
     tags = {getattr(kind, tag) for kind in declared}
     return tags.pop() if len(tags) == 1 else default
+
+
+def json_time(moment: datetime) -> str:
+    """A time as the JSON writes it (`...Z` for UTC), so both read the same."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _lines(values: Sequence[object]) -> str | None:
@@ -105,7 +111,7 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
             lambda f: _lines([f"{c.source_id}:{c.start}-{c.end}" for c in f.citations]),
         ),
         FactColumn("match_snippet", "#meta+match", lambda f: f.match.snippet if f.match else None),
-        FactColumn("recorded_at", "#date+recorded", lambda f: f.recorded_at.isoformat()),
+        FactColumn("recorded_at", "#date+recorded", lambda f: json_time(f.recorded_at)),
     ]
 
 

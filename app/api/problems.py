@@ -57,7 +57,7 @@ class Problem(BaseModel):
 # A 422 names at most this many field errors, each message cut to this length: a huge
 # invalid value is never echoed back.
 MAX_ERRORS = 20
-MAX_MESSAGE = 300
+MAX_MESSAGE = 1000  # room for a closed list of allowed values (the fact kinds)
 
 
 def shorten(text: str, limit: int) -> str:

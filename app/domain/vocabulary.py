@@ -201,58 +201,6 @@ _MONEY = "#value+funding+usd"
 _PERSONNEL = "#capacity+personnel+num"
 _DECLARED = (
     _kind(
-        "mission.host_country",
-        "The country a mission operates in.",
-        "host country",
-        [G.host],
-        "mission",
-        "country",
-        country_role=CountryRole.host,
-    ),
-    _kind(
-        "mission.lead_nation",
-        "The country leading a mission.",
-        "lead nation",
-        [G.contributor],
-        "mission",
-        "country",
-        country_role=CountryRole.lead,
-        key_figure="lead_nation",
-    ),
-    _kind(
-        "mission.personnel_contributor",
-        "A country contributing personnel to a mission.",
-        "personnel contributor",
-        [G.contributor],
-        "mission",
-        "country",
-        value_tag=_PERSONNEL,
-        country_role=CountryRole.personnel_contributor,
-    ),
-    _kind(
-        "mission.mandate_end",
-        "The date until which a mission is authorized.",
-        "mandate ends",
-        [G.timeline],
-        "mission",
-        "date",
-        date_tag=DATE_ENDS,
-        key_figure="mandate_end",
-    ),
-    _kind(
-        "mission.challenge", "A difficulty a mission has faced.", "challenge", [G.note], "mission"
-    ),
-    _kind(
-        "mission.characterization",
-        "How the source characterizes a mission.",
-        "characterization",
-        [G.note],
-        "mission",
-    ),
-    _kind(
-        "mission.controversy", "A controversy a mission faced.", "controversy", [G.note], "mission"
-    ),
-    _kind(
         "personnel.deployed",
         "Personnel a mission has deployed.",
         "personnel deployed",
@@ -333,6 +281,58 @@ _DECLARED = (
         "country",
         value_tag=_MONEY,
         country_role=CountryRole.donor,
+    ),
+    _kind(
+        "mission.host_country",
+        "The country a mission operates in.",
+        "host country",
+        [G.host],
+        "mission",
+        "country",
+        country_role=CountryRole.host,
+    ),
+    _kind(
+        "mission.lead_nation",
+        "The country leading a mission.",
+        "lead nation",
+        [G.contributor],
+        "mission",
+        "country",
+        country_role=CountryRole.lead,
+        key_figure="lead_nation",
+    ),
+    _kind(
+        "mission.personnel_contributor",
+        "A country contributing personnel to a mission.",
+        "personnel contributor",
+        [G.contributor],
+        "mission",
+        "country",
+        value_tag=_PERSONNEL,
+        country_role=CountryRole.personnel_contributor,
+    ),
+    _kind(
+        "mission.mandate_end",
+        "The date until which a mission is authorized.",
+        "mandate ends",
+        [G.timeline],
+        "mission",
+        "date",
+        date_tag=DATE_ENDS,
+        key_figure="mandate_end",
+    ),
+    _kind(
+        "mission.challenge", "A difficulty a mission has faced.", "challenge", [G.note], "mission"
+    ),
+    _kind(
+        "mission.characterization",
+        "How the source characterizes a mission.",
+        "characterization",
+        [G.note],
+        "mission",
+    ),
+    _kind(
+        "mission.controversy", "A controversy a mission faced.", "controversy", [G.note], "mission"
     ),
     _kind(
         "displacement",

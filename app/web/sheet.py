@@ -30,6 +30,11 @@ class KeyFigure:
     fact: FactOut | None
 
     @property
+    def value_is_country(self) -> bool:
+        """A figure that is a country (the lead nation), whatever else it carries."""
+        return "country" in VOCABULARY.kinds[self.kind].needs
+
+    @property
     def date_is_the_value(self) -> bool:
         """A figure that is a date (a mandate's end) has no separate as-of date."""
         return "date" in VOCABULARY.kinds[self.kind].needs

@@ -151,6 +151,13 @@ def list_missions(
     )
 
 
+def _figure_name(fact: FactOut) -> str:
+    """ "donor (Canada)": what the unknown figure is, and whose."""
+    subject = fact.country or fact.actor
+    label = VOCABULARY.label(fact.kind)
+    return f"{label} ({subject.name})" if subject else label
+
+
 @router.get(
     "/{slug}",
     summary="One mission, with its key figures",
@@ -197,7 +204,7 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
             ),
             *(
                 UnknownFigure(
-                    figure=VOCABULARY.label(fact.kind),
+                    figure=_figure_name(fact),
                     fact_id=fact.id,
                     reason=fact.quantity.unknown_reason if fact.quantity else None,
                 )
