@@ -5,17 +5,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.middleware import Middleware
 
 from app.api.auth import WriteLimits
 from app.api.input_checks import refuse_unreadable_parameters
 from app.api.openapi import install_openapi
 from app.api.problems import install_problem_handlers, problem_responses
 from app.api.rate_limit import SharedRateLimiter
+from app.api.request_ids import HEADER as REQUEST_ID_HEADER
 from app.api.routes import (
     actors,
     changes,
     countries,
-    docs,
     events,
     fact_edits,
     facts,
@@ -31,11 +32,11 @@ from app.middleware.body_limit import BodyLimit
 from app.middleware.error_boundary import ErrorBoundary
 from app.middleware.http_cache import HttpCache
 from app.middleware.json_guard import JsonGuard
-from app.middleware.request_id import HEADER as REQUEST_ID_HEADER
 from app.middleware.request_id import RequestIdMiddleware
 from app.middleware.security_headers import SecurityHeadersMiddleware
 from app.settings import Settings, get_settings
-from app.web import install_web
+from app.web import docs, install_web
+from app.web.negotiation import HtmlNegotiationMiddleware
 
 DESCRIPTION = """
 Structured, citable facts about international security missions, starting with Haiti's
@@ -79,6 +80,54 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine.dispose()
 
 
+def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
+    """The pure ASGI middleware, outermost first. Every answer, preflights included, gets a
+    request id and the security headers; CORS answers preflights before the body checks, the
+    cache or a route sees them; bodies are bounded, then their JSON checked; the cache answers
+    repeated reads; innermost, the error boundary answers a failed request without closing its
+    connection, and browsers are sent to the pages at the JSON URLs."""
+    return [
+        Middleware(RequestIdMiddleware),
+        Middleware(SecurityHeadersMiddleware),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list,
+            # Writes carry a bearer token, never a cookie, so a page may send them cross-origin.
+            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Accept",
+                "If-None-Match",
+                "If-Modified-Since",
+                "Cache-Control",
+                "Authorization",
+                "Content-Type",
+                "If-Match",
+                REQUEST_ID_HEADER,
+            ],
+            expose_headers=[
+                "ETag",
+                "Link",
+                "Last-Modified",
+                "Content-Disposition",
+                "Location",
+                "Retry-After",
+                REQUEST_ID_HEADER,
+            ],
+            max_age=600,
+        ),
+        Middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes),
+        Middleware(JsonGuard),
+        Middleware(
+            HttpCache,
+            engine=lambda: app.state.engine,
+            max_age=lambda: app.state.settings.cache_max_age,
+            cache_bytes=settings.response_cache_mb * 1024 * 1024,
+        ),
+        Middleware(ErrorBoundary),
+        Middleware(HtmlNegotiationMiddleware),
+    ]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -107,45 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     docs.install_docs(app)
     install_web(app)
-    # The last added runs first: CORS answers preflights before the cache or a route sees
-    # them, and every answer, preflights included, gets the security headers and a request id.
-    # Innermost, the error boundary answers a failed request without closing its connection.
-    app.add_middleware(ErrorBoundary)
-    app.add_middleware(
-        HttpCache,
-        engine=lambda: app.state.engine,
-        max_age=lambda: app.state.settings.cache_max_age,
-        cache_bytes=settings.response_cache_mb * 1024 * 1024,
-    )
-    app.add_middleware(JsonGuard)
-    app.add_middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes)
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origin_list,
-        # Writes carry a bearer token, never a cookie, so a page may send them cross-origin.
-        allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=[
-            "Accept",
-            "If-None-Match",
-            "If-Modified-Since",
-            "Cache-Control",
-            "Authorization",
-            "Content-Type",
-            "If-Match",
-            REQUEST_ID_HEADER,
-        ],
-        expose_headers=[
-            "ETag",
-            "Link",
-            "Last-Modified",
-            "Content-Disposition",
-            "Location",
-            "Retry-After",
-            REQUEST_ID_HEADER,
-        ],
-        max_age=600,
-    )
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    for layer in reversed(middleware(app, settings)):  # each added one wraps the others
+        app.add_middleware(layer.cls, *layer.args, **layer.kwargs)
     install_openapi(app)
     return app

@@ -428,7 +428,7 @@ TRAINERS = FactKind(
 def added_kind(make_database: DatabaseFactory, tmp_path: Path) -> Iterator[TestClient]:
     VOCABULARY.add(TRAINERS)
     try:
-        fact = {
+        fact: dict[str, object] = {
             "id": "esf-trainers-needed",
             "kind": TRAINERS.name,
             "mission": MISSION,

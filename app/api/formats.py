@@ -13,6 +13,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
+from app.api.accept import prefers
 from app.api.problems import invalid
 
 T = TypeVar("T")
@@ -28,29 +29,6 @@ class OutputFormat:
     @property
     def csv(self) -> bool:
         return self.name == "csv"
-
-
-def _accept_prefers_csv(accept: str) -> bool:
-    """True when the Accept header ranks text/csv above JSON (q-values honoured)."""
-    weights: dict[str, float] = {}
-    for item in accept.split(","):
-        media, _, params = item.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        weights[media.strip().lower()] = quality
-    csv_weight = weights.get("text/csv", 0.0)
-    json_weight = max(
-        weights.get("application/json", 0.0),
-        weights.get("application/*", 0.0),
-        weights.get("*/*", 0.0),
-    )
-    return csv_weight > 0 and csv_weight > json_weight
 
 
 async def output_format(
@@ -71,7 +49,7 @@ async def output_format(
     if format is not None and format not in FORMATS:
         allowed = ", ".join(FORMATS)
         raise invalid("query", "format", f"unknown format {format!r}; use one of: {allowed}")
-    name = format or ("csv" if _accept_prefers_csv(request.headers.get("accept", "")) else "json")
+    name = format or ("csv" if prefers(request.headers.get("accept"), "text/csv") else "json")
     if hxl and name != "csv":
         raise invalid("query", "hxl", "HXL hashtags are a CSV header row: add format=csv")
     return OutputFormat(name=name, hxl=hxl)

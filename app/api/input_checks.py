@@ -23,8 +23,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
 from app.api.problems import invalid
+from app.api.request_ids import is_secret_parameter
 from app.domain.text_rules import unsafe_character
-from app.middleware.request_id import is_secret_parameter
 
 SECRET_IN_URL = (
     "Credentials are never read from the URL: send the token as `Authorization: Bearer "

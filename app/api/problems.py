@@ -13,10 +13,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.api.request_ids import HEADER as REQUEST_ID_HEADER
+from app.api.request_ids import redacted_query, request_id_of
+from app.api.security_policy import baseline_headers
 from app.db.errors import unavailable
-from app.middleware.request_id import HEADER as REQUEST_ID_HEADER
-from app.middleware.request_id import redacted_query, request_id_of
-from app.middleware.security_headers import baseline_headers
+from app.domain.errors import Conflict, DomainError, Invalid, NotFound, StaleVersion, TooLarge
 
 PROBLEM_JSON = "application/problem+json"
 # RFC 9110 renamed these; older Pythons still carry the RFC 7231 phrases.
@@ -165,7 +166,27 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Each domain error's HTTP status: the one place where the layers below meet HTTP.
+DOMAIN_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Conflict: 409,
+    StaleVersion: 412,
+    TooLarge: 413,
+}
+
+
+async def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, Invalid):
+        # The same shape as a 422 of the parameter types.
+        return await _validation_error(request, invalid(exc.where, exc.name, exc.detail))
+    status = next(code for kind, code in DOMAIN_STATUS.items() if isinstance(exc, kind))
+    headers = {"ETag": exc.current_etag} if isinstance(exc, StaleVersion) else None
+    return problem_response(request, status, exc.detail, headers=headers)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SQLAlchemyError, _database_error)

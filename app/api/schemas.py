@@ -104,7 +104,9 @@ class CaveatOut(BaseModel):
 class SearchMatch(BaseModel):
     """Where a search matched a record."""
 
-    field: str = Field(description="Where the words were found: quote, summary or text.")
+    field: Literal["quote", "summary", "text"] = Field(
+        description="Where the words were found: a quote, the summary, or a source's text."
+    )
     snippet: str = Field(
         description="A short excerpt, HTML-escaped, the matching words wrapped in <mark>."
     )
@@ -198,17 +200,28 @@ class Page(BaseModel, Generic[T]):
     )
 
 
-class FactList(Page[FactOut]):
-    caveats: list[CaveatOut] = Field(
-        default_factory=list,
-        description="Every caveat of the facts in the whole list (not only this page), once each.",
-    )
+class ListCompleteness(BaseModel):
+    """Whether a list of facts is complete, said of the whole list, whatever the page."""
+
     list_complete: bool | None = Field(
         default=None,
         description="False when the source marks this list as partial; null when it is silent.",
     )
     list_note: str | None = Field(
         default=None, description="What the source says about the list's completeness."
+    )
+
+
+class FactGroup(ListCompleteness):
+    """Facts of one list given whole (a fund's donors), with the list's completeness."""
+
+    items: list[FactOut] = Field(description="Every fact of the list, in its stable order.")
+
+
+class FactList(ListCompleteness, Page[FactOut]):
+    caveats: list[CaveatOut] = Field(
+        default_factory=list,
+        description="Every caveat of the facts in the whole list (not only this page), once each.",
     )
 
 
@@ -271,21 +284,15 @@ class MissionDetail(MissionSummary):
     )
 
 
-class DonorList(BaseModel):
-    list_complete: bool | None = Field(description="False: the source says 'countries including'.")
-    list_note: str | None = Field(description="Why the list is partial, in the source's words.")
-    items: list[FactOut] = Field(description="The items of this page, in the list's stable order.")
-
-
 class Funding(BaseModel):
     """A mission's trust fund as the sources state it."""
 
-    mission: MissionRef = Field(description="The mission the fact is about.")
+    mission: MissionRef = Field(description="The mission whose fund this is.")
     received: FactOut | None = Field(description="Contributions the fund has received, as stated.")
     unallocated: FactOut | None = Field(description="Received money not yet allocated, as stated.")
     allocated: FactOut | None = Field(description="Derived: received - unallocated.")
     need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
-    donors: DonorList = Field(description="Countries that gave to the fund.")
+    donors: FactGroup = Field(description="Countries that gave to the fund.")
     as_of: DateOut | None = Field(description="As-of date of the received figure.")
     unknown: dict[str, str] = Field(
         description="Each figure above that is null, or has no value, with the reason."
@@ -296,8 +303,8 @@ class Funding(BaseModel):
 class CountrySummary(Out):
     iso3: str = Field(description="ISO 3166-1 alpha-3 code.")
     iso2: str = Field(description="ISO 3166-1 alpha-2 code.")
-    name: str = Field(description="Name as the source gives it.")
-    roles: list[str] = Field(description="Every role the country plays across missions.")
+    name: str = Field(description="English short name (ISO 3166-1, via pycountry).")
+    roles: list[CountryRole] = Field(description="Every role the country plays across missions.")
     href: str = Field(description="Path of this resource in the API.")
 
 
@@ -329,17 +336,25 @@ class ActorDetail(ActorOut):
     facts: list[FactOut] = Field(description="Statements, proposals and positions of the actor.")
 
 
-class SourceSummary(Out):
-    id: str = Field(description="Stable identifier used in URLs.")
-    url: str = Field(description="Where it was published.")
+class CitationSource(Out):
+    """Who published a source, when, and under what title."""
+
+    id: str = Field(description="The source's id, used in URLs.")
     publisher: str = Field(description="Who published it.")
     title: str | None = Field(
         description="The document's title; see `title_derived` for one not in the text itself."
     )
-    title_derived: bool = Field(description="True when the title is not in the text itself.")
+    title_derived: bool = Field(
+        description="True when the title is not the document's own (e.g. read from its page "
+        "address): never quote it as a headline."
+    )
+    url: str = Field(description="Where it was published.")
+    published: DateOut = Field(description="Publication date, with its precision or bound.")
+
+
+class SourceSummary(CitationSource):
     title_derivation: str | None = Field(description="How a title not in the text was found.")
     language: str = Field(description="Language of the text (BCP 47).")
-    published: DateOut = Field(description="Publication date, with its precision or bound.")
     sha256: str = Field(description="SHA-256 of the text's UTF-8 bytes.")
     length: int = Field(description="Length of the text in Unicode code points.")
     caveats: list[CaveatOut] = Field(description="E.g. a publication date known only by a bound.")
@@ -356,7 +371,7 @@ class SourceDetail(SourceSummary):
 
 class Health(BaseModel):
     status: str = Field(description="ok when the database answers.")
-    database: str = Field(description="sqlite or postgresql.")
+    database: Literal["sqlite", "postgresql"] = Field(description="The database engine.")
     schema_revision: str | None = Field(description="The Alembic revision the database is at.")
     facts: int = Field(description="Current facts held.")
     writable: bool = Field(
@@ -368,7 +383,7 @@ class Health(BaseModel):
 class SearchHit(BaseModel):
     """One record a search found: a fact or a source text."""
 
-    type: str = Field(description="fact or source.")
+    type: Literal["fact", "source"] = Field(description="What sort of record was found.")
     id: str = Field(description="The record's id.")
     title: str = Field(description="The fact's summary, or the source's title.")
     kind: str | None = Field(description="For facts: the fact's kind.")
@@ -378,18 +393,6 @@ class SearchHit(BaseModel):
 
 class SearchResults(Page[SearchHit]):
     query: str = Field(description="The query, as given.")
-
-
-class CitationSource(BaseModel):
-    id: str = Field(description="The source's id.")
-    publisher: str = Field(description="Who published it.")
-    title: str | None = Field(description="Its title; see `title_derived`.")
-    title_derived: bool = Field(
-        description="True when the title is not the document's own (e.g. read from its page "
-        "address): never quote it as a headline."
-    )
-    url: str = Field(description="Where it was published.")
-    published: DateOut = Field(description="Publication date, with its precision or bound.")
 
 
 class Attribution(BaseModel):

@@ -8,65 +8,14 @@ the logs.
 """
 
 import logging
-import re
 import time
-import uuid
-from urllib.parse import unquote_plus
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-HEADER = "X-Request-ID"
-# Where the id is kept in the ASGI scope; the scope is shared, so error handlers see it too.
-SCOPE_KEY = "mission_facts.request_id"
-MAX_LENGTH = 128
-_SAFE = re.compile(rf"[A-Za-z0-9._~:+/=-]{{1,{MAX_LENGTH}}}")
+from app.api.request_ids import HEADER, SCOPE_KEY, accepted_id, new_id, redacted_query
 
 access_log = logging.getLogger("app.access")
-
-# Query parameters that carry secrets when a client puts them in a URL (which it must not: the
-# API reads tokens from the Authorization header only). Their values never reach a log line
-# or an error body.
-SECRET_PARAMETERS = frozenset(
-    {"access_token", "token", "api_key", "apikey", "key", "password", "secret", "auth"}
-)
-REDACTED = "REDACTED"
-
-
-def is_secret_parameter(name: str) -> bool:
-    return name.strip().lower() in SECRET_PARAMETERS
-
-
-def redacted_query(query: str) -> str:
-    """The query string with the value of every secret parameter replaced by REDACTED."""
-    if not query:
-        return query
-    pairs = []
-    for pair in query.split("&"):
-        raw_name, sep, _ = pair.partition("=")
-        name = unquote_plus(raw_name, errors="replace")
-        pairs.append(f"{raw_name}={REDACTED}" if sep and is_secret_parameter(name) else pair)
-    return "&".join(pairs)
-
-
-def accepted_id(value: bytes | None) -> str | None:
-    """The client's id if it is safe to repeat, else None."""
-    if value is None:
-        return None
-    try:
-        text = value.decode("ascii")
-    except UnicodeDecodeError:
-        return None
-    return text if _SAFE.fullmatch(text) else None
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
-
-
-def request_id_of(scope: Scope) -> str | None:
-    found = scope.get(SCOPE_KEY)
-    return found if isinstance(found, str) else None
 
 
 class RequestIdMiddleware:

@@ -6,10 +6,10 @@ from datetime import datetime
 from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
-from app.api.pagination import SortField, Sorting
 from app.db.tables import Actor, Country, Fact, Mission, Source
 from app.domain.vocabulary import VOCABULARY
 from app.queries.moment import fact_served, reading_as_of, source_served
+from app.queries.sorting import SortField, Sorting
 
 _MISSION_KEY = SortField("slug", col(Mission.slug))
 MISSION_SORTING = Sorting(

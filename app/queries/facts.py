@@ -1,20 +1,19 @@
 """Selecting current fact versions by kind, subject, date and words."""
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, not_, or_
+from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
 from sqlmodel import Session, col, select
 
-from app.api.pagination import SortField, Sorting
 from app.db.tables import LISTED, Fact
-from app.domain.caveats import QUANTITY_CAVEATS, fact_caveat_codes, merged_codes
+from app.domain.caveats import QUANTITY_CAVEATS, SOURCE_ONLY
 from app.domain.search_text import SearchQuery
 from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
 from app.queries.moment import fact_served, fact_version_at, reading_as_of
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
+from app.queries.sorting import SortField, Sorting
 
 FACT_SORT_FIELDS = {
     "id": SortField("id", col(Fact.fact_id), description="the fact's id"),
@@ -164,62 +163,13 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
     return complete, sorted({note for _, note in rows if note})
 
 
-@dataclass
-class _CaveatFields:
-    """What the caveat rules read of a fact, as one distinct combination of a list's rows."""
-
-    kind: str
-    qualifier: str | None
-    unit: str | None
-    value: float | None
-    derived: bool
-    list_complete: bool | None
-    date_value: str | None
-    date_qualifier: str | None
-    date_resolved_from: str | None
-
-
 def list_caveat_codes(session: Session, query: Select) -> list[CaveatCode]:
-    """Every caveat of the whole list the query selects (not of one page), in one query over
-    the few distinct combinations of the fields the caveats are read from."""
-    rows = query.subquery("listed")
-    unknown = rows.c.unit.is_not(None) & rows.c.value.is_(None)
-    dated = rows.c.date_value.is_not(None)
-    resolved = rows.c.date_resolved_from.is_not(None)
-    combos = select(  # type: ignore[call-overload]
-        rows.c.kind,
-        rows.c.qualifier,
-        unknown.label("unknown"),
-        rows.c.derived,
-        rows.c.list_complete,
-        dated.label("dated"),
-        rows.c.date_qualifier,
-        resolved.label("resolved"),
-    ).distinct()
-    groups = []
-    for (
-        kind,
-        qualifier,
-        no_value,
-        derived,
-        complete,
-        has_date,
-        date_qualifier,
-        elsewhere,
-    ) in session.exec(combos).all():
-        fields = _CaveatFields(
-            kind=kind,
-            qualifier=qualifier,
-            unit="unit" if no_value else None,
-            value=None,
-            derived=bool(derived),
-            list_complete=complete,
-            date_value="date" if has_date else None,
-            date_qualifier=date_qualifier,
-            date_resolved_from="elsewhere" if elsewhere else None,
-        )
-        groups.append(fact_caveat_codes(fields))
-    return merged_codes(groups)
+    """Every caveat of the whole list the query selects (not of one page), in one query: one
+    flag per caveat, each the SQL form of its rule, over all the list's rows."""
+    codes = [code for code in CaveatCode if code not in SOURCE_ONLY]
+    flags = [func.max(case((caveat_condition(code), 1), else_=0)) for code in codes]
+    row = session.execute(query.with_only_columns(*flags).order_by(None)).one()
+    return [code for code, flag in zip(codes, row, strict=True) if flag]
 
 
 def get_fact(

@@ -8,10 +8,11 @@ cache never serves one representation for the other.
 """
 
 import re
-from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.accept import prefers
 
 # Where the page handlers are mounted; only this middleware routes requests there.
 PAGES_PREFIX = "/_pages"
@@ -25,54 +26,9 @@ NEGOTIATED_PATHS = (
 )
 
 
-@dataclass(frozen=True)
-class MediaRange:
-    type: str
-    subtype: str
-    quality: float
-
-    def matches(self, media_type: str) -> bool:
-        wanted_type, _, wanted_subtype = media_type.partition("/")
-        return self.type in ("*", wanted_type) and self.subtype in ("*", wanted_subtype)
-
-    @property
-    def specificity(self) -> int:
-        return (self.type != "*") + (self.subtype != "*")
-
-
-def parse_accept(header: str) -> list[MediaRange]:
-    ranges = []
-    for item in header.split(","):
-        media, *params = (part.strip() for part in item.split(";"))
-        kind, _, subtype = media.lower().partition("/")
-        if not kind or not subtype:
-            continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = min(max(float(value), 0.0), 1.0)
-                except ValueError:
-                    quality = 0.0
-        ranges.append(MediaRange(kind, subtype, quality))
-    return ranges
-
-
-def quality_of(media_type: str, ranges: list[MediaRange]) -> float:
-    """RFC 9110: the quality of the most specific range that matches, 0 if none does."""
-    matching = [r for r in ranges if r.matches(media_type)]
-    if not matching:
-        return 0.0
-    return max(matching, key=lambda r: r.specificity).quality
-
-
 def prefers_html(accept: str | None) -> bool:
     """True only when HTML ranks strictly above JSON: a tie (`*/*`) stays JSON."""
-    if not accept:
-        return False
-    ranges = parse_accept(accept)
-    return quality_of("text/html", ranges) > quality_of("application/json", ranges)
+    return prefers(accept, "text/html")
 
 
 def is_negotiated(path: str) -> bool:

@@ -11,8 +11,8 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from app.api.present import present_facts, source_summary
+from app.api.security_policy import page_policy, style_hash
 from app.api.sessions import SessionDep
-from app.middleware.security_headers import page_policy, style_hash
 from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.queries.facts import select_facts

@@ -2,12 +2,12 @@
 functions, so a page and the JSON it mirrors always hold the same facts."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
 from app.api.present import present_facts, present_missions, published_date
-from app.api.schemas import CitationOut, FactOut, MissionSummary
+from app.api.schemas import CitationOut, FactGroup, FactOut, MissionSummary
 from app.api.wording import date_in_words
 from app.db.tables import Mission
 from app.domain.vocabulary import VOCABULARY, Group, funding_parts, kinds_in
@@ -48,15 +48,6 @@ class FundingPart:
 
 
 @dataclass(frozen=True)
-class FactList:
-    """Facts of one list, and whether the source presents the list as complete."""
-
-    items: list[FactOut]
-    complete: bool | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class SourceCredit:
     """Who published facts a chart shows, and when."""
 
@@ -84,13 +75,13 @@ class MissionSheet:
     mission: MissionSummary
     key_figures: list[KeyFigure]
     funding: list[FundingPart]
-    contributors: FactList
-    donors: FactList
+    contributors: FactGroup
+    donors: FactGroup
     situation: list[FactOut]
-    positions: FactList
+    positions: FactGroup
     statements: list[FactOut]
     timeline: list[FactOut]
-    needs: FactList
+    needs: FactGroup
     proposals: list[FactOut]
     open_questions: list[FactOut]
     notes: list[FactOut]
@@ -126,10 +117,11 @@ class MissionSheet:
         return [figure for figure in self.key_figures if figure.fact is None]
 
 
-def _fact_list(session: Session, *, missions: list[str], kinds: Sequence[str]) -> FactList:
+def _fact_list(session: Session, *, missions: list[str], kinds: Sequence[str]) -> FactGroup:
     rows = select_facts(session, missions=missions, kinds=kinds)
     complete, notes = list_completeness(session, missions=missions, kinds=kinds)
-    return FactList(items=present_facts(session, rows), complete=complete, notes=notes)
+    note = " ".join(notes) or None
+    return FactGroup(items=present_facts(session, rows), list_complete=complete, list_note=note)
 
 
 def _statements(session: Session, missions: list[str], own: list[FactOut]) -> list[FactOut]:

@@ -2,8 +2,8 @@
 
 from sqlmodel import Session, col, select
 
-from app.api.problems import invalid
 from app.db.tables import Citation, Source
+from app.domain.errors import Invalid
 from app.domain.quotes import Span, locate_quote
 from app.domain.spec import CitationIn
 
@@ -15,12 +15,12 @@ def resolve_citations(session: Session, cites: list[CitationIn]) -> list[Span]:
     for number, citation in enumerate(cites, start=1):
         where = f"cite.{number - 1}"
         if citation.source is None:
-            raise invalid("body", where, "name the source the quote is from (`source`)")
+            raise Invalid("body", where, "name the source the quote is from (`source`)")
         if citation.source not in sources:
             sources[citation.source] = session.get(Source, citation.source)
         source = sources[citation.source]
         if source is None:
-            raise invalid(
+            raise Invalid(
                 "body", where, f"unknown source {citation.source!r}; POST /sources it first"
             )
         try:
@@ -34,7 +34,7 @@ def resolve_citations(session: Session, cites: list[CitationIn]) -> list[Span]:
                 )
             )
         except ValueError as error:
-            raise invalid("body", where, str(error)) from None
+            raise Invalid("body", where, str(error)) from None
     return spans
 
 

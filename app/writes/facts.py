@@ -5,11 +5,8 @@ derived values computed, never typed."""
 from datetime import datetime
 from typing import Any
 
-from fastapi import HTTPException
-from fastapi.exceptions import RequestValidationError
 from sqlmodel import Session, col, select
 
-from app.api.problems import invalid
 from app.db.tables import (
     RECORD_CURRENT,
     RECORD_RETRACTED,
@@ -21,6 +18,7 @@ from app.db.tables import (
 )
 from app.domain.countries import lookup_country
 from app.domain.derivation import Figure, derive
+from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.quotes import words_outside_quotes
 from app.domain.spec import FactIn
 from app.queries.search import index_fact_versions
@@ -46,19 +44,18 @@ def check_if_match(if_match: str | None, row: Fact) -> None:
     tags = [tag.strip() for tag in if_match.split(",")]
     if "*" in tags or record_etag(row) in tags:
         return
-    raise HTTPException(
-        412,
+    raise StaleVersion(
         f"The record is at version {row.version} (ETag {record_etag(row)}), not the one "
         "If-Match names. Read it again, then send the change.",
-        headers={"ETag": record_etag(row)},
+        current_etag=record_etag(row),
     )
 
 
 def _check_references(session: Session, spec: FactIn) -> None:
     if spec.mission and session.get(Mission, spec.mission) is None:
-        raise invalid("body", "mission", f"unknown mission {spec.mission!r}; see GET /missions")
+        raise Invalid("body", "mission", f"unknown mission {spec.mission!r}; see GET /missions")
     if spec.actor and session.get(Actor, spec.actor) is None:
-        raise invalid("body", "actor", f"unknown actor {spec.actor!r}; see GET /actors")
+        raise Invalid("body", "actor", f"unknown actor {spec.actor!r}; see GET /actors")
     if spec.country and session.get(Country, spec.country) is None:
         country = lookup_country(spec.country)
         assert country is not None  # the input model checked the code
@@ -75,7 +72,7 @@ def _derived_value(session: Session, spec: FactIn) -> tuple[float | None, str | 
             select(Fact).where(Fact.fact_id == input_id, Fact.record_status == RECORD_CURRENT)
         ).first()
         if row is None:
-            raise invalid("body", "derived", f"unknown input fact {input_id!r}")
+            raise Invalid("body", "derived", f"unknown input fact {input_id!r}")
         if row.value is None or row.unit is None or row.qualifier is None:
             figures.append(None)
         else:
@@ -83,7 +80,7 @@ def _derived_value(session: Session, spec: FactIn) -> tuple[float | None, str | 
     try:
         value, formula = derive(spec.derived, figures)
     except ValueError as error:
-        raise invalid("body", "derived", str(error)) from None
+        raise Invalid("body", "derived", str(error)) from None
     return value, "exact", formula
 
 
@@ -93,7 +90,7 @@ def _content_and_citations(session: Session, spec: FactIn) -> tuple[dict[str, An
     stated = [part.as_stated if part else None for part in (spec.quantity, spec.date)]
     outside = words_outside_quotes(stated, spans)
     if outside:
-        raise invalid("body", "as_stated", f"{outside[0]!r} is not in the fact's quotes")
+        raise Invalid("body", "as_stated", f"{outside[0]!r} is not in the fact's quotes")
     value, qualifier, formula = _derived_value(session, spec)
     content = fact_content(spec, value=value, qualifier=qualifier, formula=formula)
     return content, citation_ids(session, spans)
@@ -101,8 +98,7 @@ def _content_and_citations(session: Session, spec: FactIn) -> tuple[dict[str, An
 
 def create_fact(session: Session, spec: FactIn, *, at: datetime, by: str) -> Fact:
     if session.exec(select(Fact.row_id).where(Fact.fact_id == spec.id)).first() is not None:
-        raise HTTPException(
-            409,
+        raise Conflict(
             f"A fact with id {spec.id!r} exists. Correct it with PUT or PATCH /facts/{spec.id}.",
         )
     content, cited = _content_and_citations(session, spec)
@@ -123,11 +119,11 @@ def create_fact(session: Session, spec: FactIn, *, at: datetime, by: str) -> Fac
 def _editable(session: Session, fact_id: str, if_match: str | None) -> Fact:
     row = latest_version(session, fact_id)
     if row is None:
-        raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
+        raise NotFound(f"No fact with id {fact_id!r}. See GET /facts.")
     check_if_match(if_match, row)
     if row.record_status == RECORD_RETRACTED:
-        raise HTTPException(
-            409, f"The fact {fact_id!r} is retracted; a retraction is final. Create a new fact."
+        raise Conflict(
+            f"The fact {fact_id!r} is retracted; a retraction is final. Create a new fact."
         )
     return row
 
@@ -153,7 +149,7 @@ def correct_fact(
     """A new version, unless nothing changed (then the current one, untouched). Facts derived
     from this one are recomputed in the same transaction, each as a new version."""
     if spec.id != fact_id:
-        raise invalid("body", "id", f"the body's id {spec.id!r} is not the path's {fact_id!r}")
+        raise Invalid("body", "id", f"the body's id {spec.id!r} is not the path's {fact_id!r}")
     current = _editable(session, fact_id, if_match)
     content, cited = _content_and_citations(session, spec)
     assert current.row_id is not None
@@ -181,9 +177,9 @@ def _recompute(session: Session, dependent: Fact, *, changed: str, at: datetime,
     spec = FactIn.model_validate(spec_of(session, dependent))
     try:
         value, qualifier, formula = _derived_value(session, spec)
-    except RequestValidationError as error:
-        why = error.errors()[0]["msg"]
-        raise invalid(
+    except Invalid as error:
+        why = error.detail
+        raise Invalid(
             "body",
             "quantity",
             f"{dependent.fact_id!r} is derived from this fact and cannot be recomputed: {why}",
@@ -209,9 +205,7 @@ def retract_fact(
     dependents = _dependents(session, fact_id)
     if dependents:
         names = ", ".join(repr(row.fact_id) for row in dependents)
-        raise HTTPException(
-            409, f"Facts derived from {fact_id!r} must be retracted first: {names}."
-        )
+        raise Conflict(f"Facts derived from {fact_id!r} must be retracted first: {names}.")
     row = retract(
         session,
         current=current,

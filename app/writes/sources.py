@@ -5,11 +5,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from fastapi import HTTPException
 from sqlmodel import Session, select
 
-from app.api.problems import invalid
 from app.db.tables import Source
+from app.domain.errors import Conflict, Invalid, TooLarge
 from app.domain.search_text import MAX_INDEX_BYTES, index_bytes, index_words
 from app.domain.spec import SourceMeta, SourceUpload
 from app.queries.search import index_source
@@ -63,14 +62,13 @@ def prepare_text(upload: SourceUpload) -> PreparedText:
     the text is too long for the search index (the same limit on every database)."""
     digest = hashlib.sha256(upload.text.encode("utf-8")).hexdigest()
     if upload.sha256 is not None and upload.sha256 != digest:
-        raise invalid(
+        raise Invalid(
             "body", "sha256", f"the text's SHA-256 is {digest}, not the {upload.sha256} given"
         )
     words = index_words(upload.text)
     size = index_bytes(words)
     if size > MAX_INDEX_BYTES:
-        raise HTTPException(
-            413,
+        raise TooLarge(
             f"The text has too many distinct words for the search index ({size} bytes of index "
             f"where at most {MAX_INDEX_BYTES} fit); send it in parts as separate sources.",
         )
@@ -86,9 +84,7 @@ def create_source(
     if existing is not None:
         return existing, False
     if session.get(Source, upload.id) is not None:
-        raise HTTPException(
-            409, f"A different text is stored as source {upload.id!r}; choose another id."
-        )
+        raise Conflict(f"A different text is stored as source {upload.id!r}; choose another id.")
     source = source_row(upload, text=upload.text, sha256=digest, by=by, origin=API_ORIGIN, at=at)
     session.add(source)
     session.flush()

@@ -10,13 +10,14 @@ from sqlmodel import Session, col, select
 
 from app.api.formats import CsvColumn, FormatDep, csv_openapi
 from app.api.http_dates import last_modified
-from app.api.pagination import PageDep, SortField, Sorting
+from app.api.pagination import PageDep
 from app.api.problems import invalid, problem_responses
 from app.api.routes.listing import entity_list
 from app.api.schemas import ChangeList, ChangeOut
 from app.api.sessions import SessionDep, parse_as_of
 from app.db.tables import Change
 from app.queries.moment import reading_as_of
+from app.queries.sorting import SortField, Sorting
 
 router = APIRouter(tags=["changes"])
 

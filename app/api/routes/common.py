@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.api.problems import invalid
 from app.db.tables import Mission
-from app.domain.vocabulary import CaveatCode, DateMatch
+from app.domain.vocabulary import CaveatCode, DateMatch, Stance
 from app.queries import entities
 from app.queries.facts import BY_DATE, BY_KIND
 
@@ -75,6 +75,7 @@ DateMatchQuery = Annotated[
         "`within`: only facts whose interval lies wholly inside it."
     ),
 ]
+StanceQuery = Annotated[Stance | None, Query(description="Only positions with this stance.")]
 CaveatQuery = Annotated[
     CaveatCode | None,
     Query(

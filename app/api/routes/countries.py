@@ -32,7 +32,7 @@ Iso3Path = Annotated[
 ]
 
 
-def _roles(kinds: set[str]) -> list[str]:
+def _roles(kinds: set[str]) -> list[CountryRole]:
     roles = VOCABULARY.country_roles()
     return sorted({roles[k] for k in kinds if k in roles})
 

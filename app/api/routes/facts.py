@@ -6,11 +6,12 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from sqlmodel import Session
 
+from app.api.accept import prefers
 from app.api.attribution import attribution_text, claim, derived_inputs
 from app.api.formats import FormatDep, csv_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
-from app.api.present import merged, present_facts, published_date, source_caveats
+from app.api.present import merged, present_facts, published_date, source_caveats, source_summary
 from app.api.problems import invalid, problem_responses
 from app.api.routes.common import (
     SLUG_PATTERN,
@@ -217,8 +218,8 @@ def cite_fact(
     text = attribution_text(
         fact, sources=sources, published=published, inputs=inputs, permalink=permalink
     )
-    accept = request.headers.get("accept", "")
-    wants_text = format == "text" or (format is None and accept.startswith("text/plain"))
+    accept = request.headers.get("accept")
+    wants_text = format == "text" or (format is None and prefers(accept, "text/plain"))
     if wants_text:
         return PlainTextResponse(text + "\n")
     cited = [_citation_source(sources[sid]) for sid in source_ids]
@@ -237,14 +238,8 @@ def cite_fact(
 
 
 def _citation_source(source: Source) -> CitationSource:
-    return CitationSource(
-        id=source.id,
-        publisher=source.publisher,
-        title=source.title,
-        title_derived=source.title_derived,
-        url=source.url,
-        published=published_date(source),
-    )
+    summary = source_summary(source)
+    return CitationSource(**summary.model_dump(include=set(CitationSource.model_fields)))
 
 
 @router.get(

@@ -15,19 +15,12 @@ from sqlmodel import Session
 from app.api.csv_columns import fact_columns
 from app.api.formats import CsvColumn, OutputFormat, csv_response
 from app.api.http_dates import last_modified
-from app.api.pagination import (
-    Ordering,
-    PageOf,
-    PageParams,
-    Sorting,
-    decode_cursor,
-    read_page,
-    read_rows,
-)
+from app.api.pagination import PageOf, PageParams, decode_cursor, read_page
 from app.api.present import caveat, fact_match, present_facts
 from app.api.schemas import FactList, FactOut, Page
 from app.domain.search_text import SearchQuery
 from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_caveat_codes, list_completeness
+from app.queries.sorting import Ordering, Sorting, read_rows
 
 T = TypeVar("T", bound=BaseModel)
 Presenter = Callable[[Session, Sequence[Any]], list[T]]
@@ -118,15 +111,18 @@ def entity_list(
     present: Presenter[T],
     columns: Sequence[CsvColumn[T]],
     modified: Callable[[Any], datetime | None] = lambda row: getattr(row, "recorded_at", None),
+    envelope: type[Page[Any]] = Page,
+    said_of_the_list: Callable[[], dict[str, Any]] = dict,
 ) -> Response:
-    ordering = sorting.resolve(sort)
+    """A sorted page of any list, as JSON (in `envelope`, with what `said_of_the_list` says
+    of the whole list) or CSV; or the whole list as CSV."""
     answer = csv_or_page(
         request,
         session,
         page,
         output,
         query=query,
-        ordering=ordering,
+        ordering=sorting.resolve(sort),
         present=present,
         columns=columns,
         filename=csv_filename(request),
@@ -134,12 +130,13 @@ def entity_list(
     if isinstance(answer, Response):
         return answer
     result, items = answer
-    body = Page[T](
+    body = envelope(
         items=items,
         limit=page.limit,
         next=result.next_url,
         next_cursor=result.next_cursor,
         total=result.total,
+        **said_of_the_list(),
     )
     return json_answer(body, page_headers(result, [modified(row) for row in result.rows]))
 
@@ -160,8 +157,6 @@ def fact_list(
     completeness of the whole list (unless `completeness` is false) and the whole list's
     caveats: both are said of the list, whatever the page size."""
     query, search_sorting = fact_query(session, search=search, **filters)
-    sorting = search_sorting or (BY_DATE if by_date else BY_KIND)
-    ordering = sorting.resolve(sort)
 
     def present(session: Session, rows: Sequence[Any]) -> list[FactOut]:
         facts = present_facts(session, rows)
@@ -170,31 +165,26 @@ def fact_list(
                 fact.match = fact_match(fact, search)
         return facts
 
-    answer = csv_or_page(
+    def said_of_the_list() -> dict[str, Any]:
+        # Whether a list is complete is said of one list (the donors...), not of a mix.
+        complete, notes = list_completeness(session, **filters) if completeness else (None, [])
+        return {
+            "caveats": [caveat(code) for code in list_caveat_codes(session, query)],
+            "list_complete": complete,
+            "list_note": " ".join(notes) or None,
+        }
+
+    return entity_list(
         request,
         session,
         page,
         output,
         query=query,
-        ordering=ordering,
+        sorting=search_sorting or (BY_DATE if by_date else BY_KIND),
+        sort=sort,
         present=present,
         columns=fact_columns(kinds=filters.get("kinds")),
-        filename=csv_filename(request),
+        modified=lambda row: row.recorded_at,
+        envelope=FactList,
+        said_of_the_list=said_of_the_list,
     )
-    if isinstance(answer, Response):
-        return answer
-    result, items = answer
-    headers = page_headers(result, [row.recorded_at for row in result.rows])
-    # Whether a list is complete is said of one list (the donors...), not of a mix of lists.
-    complete, notes = list_completeness(session, **filters) if completeness else (None, [])
-    body = FactList(
-        items=items,
-        limit=page.limit,
-        next=result.next_url,
-        next_cursor=result.next_cursor,
-        total=result.total,
-        caveats=[caveat(code) for code in list_caveat_codes(session, query)],
-        list_complete=complete,
-        list_note=" ".join(notes) or None,
-    )
-    return json_answer(body, headers)

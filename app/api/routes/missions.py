@@ -1,6 +1,5 @@
 """/missions and each mission's sub-resources: funding, donors, personnel, positions..."""
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -14,14 +13,14 @@ from app.api.preference import preferred, preferred_by
 from app.api.present import merged, mission_ref, present_facts, present_missions
 from app.api.problems import not_acceptable, problem_responses
 from app.api.routes.common import (
-    FactSortByDate,
     FactSortByKind,
     MissionSlug,
     require_mission,
 )
+from app.api.routes.fact_lists import STANCE, FactListRoute, add_fact_list_routes
 from app.api.routes.listing import csv_filename, entity_list, fact_list
 from app.api.schemas import (
-    DonorList,
+    FactGroup,
     FactList,
     FactOut,
     Funding,
@@ -41,7 +40,6 @@ from app.domain.vocabulary import (
     CaveatCode,
     Group,
     MissionStatus,
-    Stance,
     funding_parts,
     kinds_in,
 )
@@ -55,65 +53,62 @@ LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: csv_openapi(), **NOT_FOU
 NO_FIGURE = "The sources hold no such figure for this mission."
 
 
-@dataclass(frozen=True)
-class SubList:
-    """A list of a mission's facts that differs from the others only in what it holds."""
-
-    name: str  # its path under /missions/{slug}/
-    group: Group
-    summary: str
-    description: str
-    by_date: bool = False
-    # Also the facts of missions proposed to back this one (a support office's proposals).
-    with_supporters: bool = False
-
-
-SUB_LISTS = (
-    SubList(
-        "donors",
+MISSION_LISTS = (
+    FactListRoute(
+        "/{slug}/donors",
         Group.donor,
         "Donors to the mission's fund",
-        "Countries that gave to the mission's fund. Amounts the source does not give are null "
-        "with a reason; `list_complete: false` says the source's list is partial.",
+        """Countries that gave to the mission's fund. Amounts the source does not give are null
+    with a reason; `list_complete: false` says the source's list is partial.""",
+        of_mission=True,
     ),
-    SubList(
-        "contributors",
+    FactListRoute(
+        "/{slug}/contributors",
         Group.contributor,
         "Lead nation and personnel contributors",
-        "The countries that lead the mission or contribute personnel, each with its `role`; "
-        "the officers each sends are null with a reason where the source does not say.",
+        """The countries that lead the mission or contribute personnel, each with its `role`;
+    the officers each sends are null with a reason where the source does not say.""",
+        of_mission=True,
     ),
-    SubList(
-        "timeline",
+    FactListRoute(
+        "/{slug}/positions",
+        Group.position,
+        "Positions on turning the mission into UN peacekeeping",
+        """Stances taken in the Security Council debate and beyond, with `tense` as the source
+    gives it ("previously", "initially", "current"). Who holds a stance is a country, an
+    actor, or, where the source does not say, neither.""",
+        filters=(STANCE,),
+        of_mission=True,
+    ),
+    FactListRoute(
+        "/{slug}/timeline",
         Group.timeline,
         "Dated events, in date order",
-        "Dated events of the mission and of missions proposed to back it, oldest first. Each "
-        "date keeps its precision (year, month, day) and qualifier.",
+        """Dated events of the mission and of missions proposed to back it, oldest first. Each
+    date keeps its precision (year, month, day) and qualifier.""",
         by_date=True,
+        of_mission=True,
         with_supporters=True,
     ),
-    SubList(
-        "needs",
+    FactListRoute(
+        "/{slug}/needs",
         Group.need,
         "What the mission lacks",
         "Capabilities, protection of infrastructure, and funding the mission needs.",
+        of_mission=True,
     ),
-    SubList(
-        "proposals",
+    FactListRoute(
+        "/{slug}/proposals",
         Group.proposal,
         "Proposals about the mission",
-        "Proposals concerning the mission, including those of bodies proposed to back it: what "
-        "is recommended, by whom, how it would be financed and what it would supply, what was "
-        "ruled out, and its `status` (proposed, ruled_out, under_review, open...).",
+        """Proposals concerning the mission, including those of bodies proposed to back it:
+    what is recommended, by whom, how it would be financed and what it would supply, what was
+    ruled out, and its `status` (proposed, ruled_out, under_review, open...).""",
+        of_mission=True,
         with_supporters=True,
     ),
 )
-SUB_RESOURCES = ("funding", "personnel", "positions", *(sub.name for sub in SUB_LISTS))
-
-
-def _with_supporters(session: SessionDep, slug: str) -> list[str]:
-    """The mission and the missions proposed to back it: their facts concern it too."""
-    return [slug, *(m.slug for m in entities.missions_supporting(session, slug=slug))]
+SUB_RESOURCES = ("funding", "personnel", *(r.path.rsplit("/", 1)[-1] for r in MISSION_LISTS))
 
 
 @router.get(
@@ -251,7 +246,7 @@ def get_funding(
     return Funding(
         mission=ref,
         **parts,
-        donors=DonorList(
+        donors=FactGroup(
             list_complete=donors_complete, list_note=" ".join(donor_notes) or None, items=donors
         ),
         as_of=received.date if received else None,
@@ -260,45 +255,7 @@ def get_funding(
     )
 
 
-def _add_sub_list(sub: SubList) -> None:
-    """One route per declared list: the same parameters, paging, CSV and completeness."""
-    sort_type = FactSortByDate if sub.by_date else FactSortByKind
-
-    def list_route(
-        slug: MissionSlug,
-        request: Request,
-        session: SessionDep,
-        page: PageDep,
-        output: FormatDep,
-        sort: sort_type = None,  # type: ignore[valid-type]
-    ) -> FactList | Response:
-        require_mission(session, slug)
-        missions = _with_supporters(session, slug) if sub.with_supporters else [slug]
-        return fact_list(
-            request,
-            session,
-            page,
-            output,
-            sort=sort,
-            missions=missions,
-            kinds=kinds_in(sub.group),
-            by_date=sub.by_date,
-        )
-
-    list_route.__name__ = f"list_{sub.name}"
-    list_route.__doc__ = sub.description
-    router.add_api_route(
-        f"/{{slug}}/{sub.name}",
-        list_route,
-        methods=["GET"],
-        summary=sub.summary,
-        response_model=FactList,
-        responses=LIST_RESPONSES,
-    )
-
-
-for _sub in SUB_LISTS:
-    _add_sub_list(_sub)
+add_fact_list_routes(router, MISSION_LISTS)
 
 
 @router.get(
@@ -368,35 +325,4 @@ def _personnel_series(session: Session, slug: str) -> PersonnelSeries:
     assert mission is not None
     return PersonnelSeries(
         mission=mission, items=series, limit=len(series), next=None, next_cursor=None
-    )
-
-
-@router.get(
-    "/{slug}/positions",
-    summary="Positions on turning the mission into UN peacekeeping",
-    response_model=FactList,
-    responses=LIST_RESPONSES,
-)
-def list_positions(
-    slug: MissionSlug,
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    output: FormatDep,
-    sort: FactSortByKind = None,
-    stance: Annotated[Stance | None, Query(description="Only positions with this stance.")] = None,
-) -> FactList | Response:
-    """Stances taken in the Security Council debate and beyond, with `tense` as the source
-    gives it ("previously", "initially", "current"). Who holds a stance is a country, an actor,
-    or, where the source does not say, neither."""
-    require_mission(session, slug)
-    return fact_list(
-        request,
-        session,
-        page,
-        output,
-        sort=sort,
-        missions=[slug],
-        kinds=kinds_in(Group.position),
-        stance=stance,
     )

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from app.api.formats import CsvColumn, FormatDep, csv_openapi
-from app.api.pagination import PageDep, SortField, Sorting
+from app.api.pagination import PageDep
 from app.api.present import fact_match, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.facts import parsed_search
@@ -19,6 +19,7 @@ from app.domain.search_text import SearchQuery, matched_spans, snippet_html
 from app.queries import entities
 from app.queries.facts import get_facts
 from app.queries.search import ENTRY_FACT, served_matches
+from app.queries.sorting import SortField, Sorting
 
 router = APIRouter(tags=["search"])
 
