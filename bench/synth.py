@@ -34,6 +34,7 @@ from app.db.tables import (
     Source,
     utcnow,
 )
+from app.domain.dates import interval
 from app.domain.search_text import WORD, index_words
 from app.queries.search import ENTRY_FACT, ENTRY_SOURCE, fact_search_text
 
@@ -357,6 +358,8 @@ def _events(
             sentences.append(source.add(sentence))
             low = float(value) if qualifier != "at_most" else None
             high = float(value) if qualifier not in ("at_least",) else None
+            # An exact day is the interval of that one day (app.domain.dates).
+            earliest, latest = interval(day.isoformat(), "exact")
             facts.append(
                 _fact(
                     f"{PREFIX}event-{number:07d}",
@@ -378,6 +381,8 @@ def _events(
                     date_precision="day",
                     date_qualifier="exact",
                     date_as_stated=day.isoformat(),
+                    date_earliest=earliest,
+                    date_latest=latest,
                     _quote=sentence,
                 )
             )

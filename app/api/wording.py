@@ -8,28 +8,15 @@ import re
 from collections.abc import Mapping
 
 from app.api.schemas import DateOut, FactOut, QuantityOut
-from app.domain.vocabulary import STANCE_WORDS, TENSE_WORDS, VOCABULARY
+from app.domain.vocabulary import (
+    DATE_QUALIFIER_WORDS,
+    QUALIFIER_WORDS,
+    STANCE_WORDS,
+    TENSE_WORDS,
+    VOCABULARY,
+)
 
 UNKNOWN = "unknown"
-
-# Words a source may use for each qualifier; the first is used when the source's own words
-# (`as_stated`) do not start with any of them.
-QUALIFIER_WORDS: dict[str, tuple[str, ...]] = {
-    "at_least": ("at least", "over", "more than", "upwards of"),
-    "at_most": ("at most", "up to", "no more than", "fewer than", "less than"),
-    "estimate": ("an estimated", "estimated"),
-    "approximate": ("about", "around", "roughly", "approximately", "some", "nearly"),
-    "exact": (),
-}
-
-DATE_QUALIFIER_WORDS = {
-    "exact": "",
-    "on_or_after": "on or after",
-    "on_or_before": "on or before",
-    "before": "before",
-    "after": "after",
-    "approximate": "around",
-}
 
 MONTHS = (
     "January",

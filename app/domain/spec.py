@@ -291,6 +291,9 @@ class FactIn(Cited):
         missing = sorted(rule.needs - present)
         if missing:
             raise ValueError(f"a {self.kind} fact needs {', '.join(missing)}")
+        unit = self.quantity.unit if self.quantity else (self.derived and self.derived.unit)
+        if rule.unit is not None and unit and unit != rule.unit:
+            raise ValueError(f"a {self.kind} fact is counted in {rule.unit}, not {unit}")
         return self
 
 

@@ -70,6 +70,26 @@ class Tense(StrEnum):
     for_now = "for_now"  # "at least for now"
 
 
+# How the qualifiers read in a sentence. The words a source may use for each quantity
+# qualifier; the first is used when the source's own words
+# (`as_stated`) do not start with any of them.
+QUALIFIER_WORDS: dict[str, tuple[str, ...]] = {
+    Qualifier.at_least: ("at least", "over", "more than", "upwards of"),
+    Qualifier.at_most: ("at most", "up to", "no more than", "fewer than", "less than"),
+    Qualifier.estimate: ("an estimated", "estimated"),
+    Qualifier.approximate: ("about", "around", "roughly", "approximately", "some", "nearly"),
+    Qualifier.exact: (),
+}
+
+DATE_QUALIFIER_WORDS: dict[str, str] = {
+    DateQualifier.exact: "",
+    DateQualifier.on_or_after: "on or after",
+    DateQualifier.on_or_before: "on or before",
+    DateQualifier.before: "before",
+    DateQualifier.after: "after",
+    DateQualifier.approximate: "around",
+}
+
 # How stances and tenses read in a sentence.
 STANCE_WORDS: dict[str, str] = {
     Stance.supported: "supported",
@@ -179,6 +199,7 @@ class FactKind:
     country_role: CountryRole | None = None
     key_figure: str | None = None  # its name among a mission's key figures
     received_money: bool = False  # money received: says nothing of what was spent
+    unit: str | None = None  # the unit its quantities are in, where the kind fixes one
 
     def in_group(self, group: Group) -> bool:
         return group in self.groups
@@ -230,6 +251,7 @@ _DECLARED = (
         "quantity",
         value_tag="#capacity+personnel+pct",
         key_figure="personnel_deployed_share",
+        unit="percent",
     ),
     _kind(
         "funding.received",
@@ -242,6 +264,7 @@ _DECLARED = (
         date_tag=DATE_AS_OF,
         key_figure="funding_received",
         received_money=True,
+        unit="USD",
     ),
     _kind(
         "funding.unallocated",
@@ -253,6 +276,7 @@ _DECLARED = (
         value_tag=_MONEY,
         date_tag=DATE_AS_OF,
         key_figure="funding_unallocated",
+        unit="USD",
     ),
     _kind(
         "funding.allocated",
@@ -263,6 +287,7 @@ _DECLARED = (
         "quantity",
         value_tag=_MONEY,
         key_figure="funding_allocated",
+        unit="USD",
     ),
     _kind(
         "funding.need",
@@ -271,6 +296,7 @@ _DECLARED = (
         [G.funding, G.need],
         "mission",
         value_tag=_MONEY,
+        unit="USD",
     ),
     _kind(
         "funding.donor",
@@ -281,6 +307,7 @@ _DECLARED = (
         "country",
         value_tag=_MONEY,
         country_role=CountryRole.donor,
+        unit="USD",
     ),
     _kind(
         "mission.host_country",
@@ -344,6 +371,7 @@ _DECLARED = (
         "date",
         value_tag=_PEOPLE,
         date_tag=DATE_OCCURRED,
+        unit="people",
     ),
     _kind(
         "indicator.territorial_control",
@@ -355,6 +383,7 @@ _DECLARED = (
         "place",
         value_tag="#indicator+control+pct",
         date_tag=DATE_AS_OF,
+        unit="percent",
     ),
     _kind(
         "position",
