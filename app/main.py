@@ -139,9 +139,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         dependencies=[Depends(refuse_unreadable_parameters)],
-        # Any operation refuses unreadable parameters with a 422, and a token in the URL with
-        # a 400 (see input_checks).
-        responses=problem_responses(400, 422),
+        # Any operation refuses unreadable or unknown parameters with a 422, a token in the
+        # URL with a 400, and an Accept header that allows none of its answers with a 406
+        # (see input_checks).
+        responses=problem_responses(400, 406, 422),
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)

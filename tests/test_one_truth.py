@@ -17,6 +17,7 @@ from app.main import create_app
 from app.settings import Settings
 from app.writes.seed import load_seed
 from tests.conftest import DatabaseFactory
+from tests.support.editing import TEST_SOURCE_ID, Editor
 from tests.support.fixture_seed import MISSION, write_fixture_seed
 from tests.support.helpers import assert_problem
 from tests.support.html_tree import Element, parse_html
@@ -125,6 +126,39 @@ def test_a_representation_an_endpoint_cannot_give_is_refused(client: TestClient)
     assert {"items", "limit", "next", "next_cursor"} <= series.keys()
     assert series["mission"]["slug"] == "mss"
     assert all(s["kind_label"] for s in series["items"])
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/missions/mss", "text/csv"),
+        ("/facts/mss-funding-received", "text/csv"),
+        ("/missions/mss/personnel?series=true", "text/csv"),
+        ("/facts", "image/png"),
+        ("/health", "application/json;q=0, text/csv"),
+    ],
+)
+def test_an_accept_header_that_allows_none_of_the_answers_is_a_406(
+    client: TestClient, path: str, accept: str
+) -> None:
+    assert_problem(client.get(path, headers={"Accept": accept}), 406)
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "media_type"),
+    [
+        ("/facts", "text/csv", "text/csv"),
+        ("/facts/mss-funding-received/cite", "text/plain", "text/plain"),
+        ("/missions/mss/charts/timeline.svg", "image/svg+xml", "image/svg+xml"),
+        ("/missions/mss", "*/*", "application/json"),
+    ],
+)
+def test_each_representation_an_endpoint_offers_is_given_when_asked(
+    client: TestClient, path: str, accept: str, media_type: str
+) -> None:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
 
 
 # --- 3. Cite text -------------------------------------------------------------------------------
@@ -491,3 +525,19 @@ def test_a_kind_declared_once_appears_in_every_output(added_kind: TestClient) ->
     # A kind nobody declared is refused, naming the declared ones.
     problem = assert_problem(client.get("/facts", params={"kind": "need.nothing"}), 422)
     assert TRAINERS.name in problem["errors"][0]["msg"]
+
+
+def test_a_kind_counted_in_one_unit_refuses_another(editor: Editor) -> None:
+    editor.with_source()
+    body = {
+        "id": "test-donor-in-euros",
+        "kind": "funding.donor",
+        "summary": "Test fixture donor.",
+        "mission": "mss",
+        "country": "NOR",
+        "quantity": {"value": 5_000_000, "unit": "EUR", "qualifier": "exact"},
+        "cite": [{"quote": "Donors pledged $5 million more.", "source": TEST_SOURCE_ID}],
+    }
+    problem = assert_problem(editor.post("/facts", body), 422)
+    assert "counted in USD, not EUR" in problem["detail"]
+    assert VOCABULARY.kinds["funding.donor"].unit == "USD"

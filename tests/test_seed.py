@@ -254,19 +254,20 @@ def test_a_derived_value_can_build_on_another(seed_copy: Path) -> None:
     path.write_text(
         path.read_text("utf-8")
         + """
-  - id: test-only-allocated-share
+  - id: test-only-allocated-less-unallocated
     kind: funding.allocated
     mission: mss
-    summary: Test only. Allocated as a share of received.
+    summary: Test only. Allocated less unallocated, from a derived input.
     derived:
-      operation: percent_of
-      inputs: [mss-funding-allocated, mss-funding-received]
-      unit: percent
+      operation: difference
+      inputs: [mss-funding-allocated, mss-funding-unallocated]
+      unit: USD
     cite:
       - "$48 million remains unallocated"
 """,
         "utf-8",
     )
-    share = next(f for f in read_seed(seed_copy).facts if f.spec.id == "test-only-allocated-share")
-    assert share.value == pytest.approx(62.8 / 110.8 * 100)
-    assert share.formula == "mss-funding-allocated / mss-funding-received * 100"
+    chained = "test-only-allocated-less-unallocated"
+    derived = next(f for f in read_seed(seed_copy).facts if f.spec.id == chained)
+    assert derived.value == pytest.approx(62_800_000 - 48_000_000)
+    assert derived.formula == "mss-funding-allocated - mss-funding-unallocated"

@@ -65,6 +65,9 @@ def _body_for(kind: str, number: int) -> dict[str, Any]:
     }
     for need in FACT_KINDS[kind].needs:
         body[need] = values[need]
+    if "quantity" in body:
+        # In the unit the kind is counted in, where it fixes one (people, percent, USD).
+        body["quantity"] = {**body["quantity"], "unit": FACT_KINDS[kind].unit or "USD"}
     return body
 
 

@@ -22,6 +22,7 @@ from fastapi import HTTPException, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from app.api.accept import parse_accept, quality_of
 from app.api.problems import invalid
 from app.api.request_ids import is_secret_parameter
 from app.domain.text_rules import unsafe_character
@@ -70,6 +71,37 @@ def _refuse_unknown_parameters(request: Request) -> None:
         raise invalid("query", name, f"is not a parameter of this endpoint; it takes: {allowed}")
 
 
+_OFFERED: dict[int, tuple[str, ...]] = {}
+
+
+def media_types_offered(route: APIRoute) -> tuple[str, ...]:
+    """What an operation can answer with: its response class's type and the documented
+    contents of its 200 (CSV beside JSON, plain text, SVG, Atom)."""
+    key = id(route)
+    if key not in _OFFERED:
+        own = getattr(route.response_class, "media_type", None) or "application/json"
+        ok = route.responses.get(200, {}).get("content", {})
+        _OFFERED[key] = tuple(dict.fromkeys([own, *ok]))
+    return _OFFERED[key]
+
+
+def _refuse_unacceptable(request: Request) -> None:
+    """406 when the Accept header allows none of what the operation can give: never a
+    representation the client said it cannot take."""
+    route: Any = request.scope.get("route")
+    accept = request.headers.get("accept")
+    if not accept or not isinstance(route, APIRoute) or not route.include_in_schema:
+        return
+    ranges = parse_accept(accept)
+    if not ranges:
+        return  # an unreadable header is ignored
+    offered = media_types_offered(route)
+    if all(quality_of(media, ranges) == 0 for media in offered):
+        raise HTTPException(
+            406, f"This endpoint answers {', '.join(offered)}; the Accept header allows none."
+        )
+
+
 async def refuse_unreadable_parameters(request: Request) -> None:
     # async although it never awaits: a sync dependency costs each request a worker-thread hop.
     query: bytes = request.scope.get("query_string", b"")
@@ -94,3 +126,4 @@ async def refuse_unreadable_parameters(request: Request) -> None:
         if isinstance(value, str) and (problem := unsafe_character(value)) is not None:
             raise invalid("path", name, f"must not contain {problem}")
     _refuse_unknown_parameters(request)
+    _refuse_unacceptable(request)

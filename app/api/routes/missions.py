@@ -287,7 +287,8 @@ def list_personnel(
     if series:
         if output.csv:
             raise not_acceptable(
-                "The series are JSON only: drop `format=csv`, or ask for the list."
+                "The series are JSON only: ask for application/json (without `format=csv`), "
+                "or for the list, which is also CSV."
             )
         return _personnel_series(session, slug)
     return fact_list(
