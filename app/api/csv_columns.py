@@ -8,15 +8,26 @@ with `citation_spans` (source:start-end) line for line. Hashtags follow the HXL 
 figure names its value and date as its kinds declare (e.g. #affected+idps+num, #date+occurred).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from app.api.formats import CsvColumn
-from app.api.schemas import ActorOut, CountrySummary, FactOut, MissionSummary, SourceSummary
+from app.api.schemas import (
+    ActorOut,
+    CaveatOut,
+    CitationOut,
+    CountrySummary,
+    DateOut,
+    FactOut,
+    MissionSummary,
+    SourceSummary,
+)
 from app.domain.vocabulary import DATE_REPORTED, FACT_KINDS, FactKind
 
 DEFAULT_VALUE_TAG = "#indicator+value+num"
 FactColumn = CsvColumn[FactOut]
+T = TypeVar("T")
 
 
 def _shared(kinds: Sequence[str] | None, tag: str, default: str) -> str:
@@ -35,12 +46,58 @@ def _lines(values: Sequence[object]) -> str | None:
     return "\n".join(str(value) for value in values) if values else None
 
 
+def citation_columns(cited: Callable[[T], Sequence[CitationOut]]) -> list[CsvColumn[T]]:
+    """Every citation of a record: the first one's parts, then all quotes and spans, one per
+    line and line for line."""
+
+    def first(item: T) -> CitationOut | None:
+        found = cited(item)
+        return found[0] if found else None
+
+    return [
+        CsvColumn("citations", "#meta+citations+num", lambda i: len(cited(i))),
+        CsvColumn("quote", "#meta+quote", lambda i: (c := first(i)) and c.quote),
+        CsvColumn("quote_start", "#meta+quote+start", lambda i: (c := first(i)) and c.start),
+        CsvColumn("quote_end", "#meta+quote+end", lambda i: (c := first(i)) and c.end),
+        CsvColumn("source", "#meta+source", lambda i: (c := first(i)) and c.source_id),
+        CsvColumn("source_url", "#meta+source+url", lambda i: (c := first(i)) and c.source_url),
+        CsvColumn("quotes", "#meta+quote+all", lambda i: _lines([c.quote for c in cited(i)])),
+        CsvColumn(
+            "citation_spans",
+            "#meta+quote+spans",
+            lambda i: _lines([f"{c.source_id}:{c.start}-{c.end}" for c in cited(i)]),
+        ),
+    ]
+
+
+def date_columns(name: str, tag: str, dated: Callable[[T], DateOut | None]) -> list[CsvColumn[T]]:
+    """A date's parts: its value (under the list's hashtag), precision, qualifier, interval,
+    the source's words, how it was resolved and from what."""
+
+    def part(attribute: str) -> Callable[[T], object]:
+        return lambda item: (d := dated(item)) and getattr(d, attribute)
+
+    return [
+        CsvColumn(name, tag, part("value")),
+        CsvColumn(f"{name}_precision", "#meta+date+precision", part("precision")),
+        CsvColumn(f"{name}_qualifier", "#meta+date+qualifier", part("qualifier")),
+        CsvColumn(f"{name}_earliest", tag + "+start", part("earliest")),
+        CsvColumn(f"{name}_latest", tag + "+end", part("latest")),
+        CsvColumn(f"{name}_as_stated", "#meta+date+as_stated", part("as_stated")),
+        CsvColumn(f"{name}_resolution", "#meta+date+resolution", part("resolution")),
+        CsvColumn(f"{name}_resolved_from", "#meta+date+resolved_from", part("resolved_from")),
+    ]
+
+
+def caveat_codes(caveats: Sequence[CaveatOut]) -> str:
+    return " ".join(c.code for c in caveats)
+
+
 def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
     """The fact columns; the value and date hashtags come from the list's kinds."""
     value_tag = _shared(kinds, "value_tag", DEFAULT_VALUE_TAG)
     date_tag = _shared(kinds, "date_tag", DATE_REPORTED)
-    q, d = (lambda f: f.quantity), (lambda f: f.date)
-    first = lambda f: f.citations[0] if f.citations else None  # noqa: E731
+    q = lambda f: f.quantity  # noqa: E731
     return [
         FactColumn("id", "#meta+id", lambda f: f.id),
         FactColumn("version", "#meta+version", lambda f: f.version),
@@ -72,20 +129,7 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
             "#meta+unknown_reason",
             lambda f: (x := q(f)) and x.unknown_reason,
         ),
-        FactColumn("date", date_tag, lambda f: (x := d(f)) and x.value),
-        FactColumn("date_precision", "#meta+date+precision", lambda f: (x := d(f)) and x.precision),
-        FactColumn("date_qualifier", "#meta+date+qualifier", lambda f: (x := d(f)) and x.qualifier),
-        FactColumn("date_earliest", date_tag + "+start", lambda f: (x := d(f)) and x.earliest),
-        FactColumn("date_latest", date_tag + "+end", lambda f: (x := d(f)) and x.latest),
-        FactColumn("date_as_stated", "#meta+date+as_stated", lambda f: (x := d(f)) and x.as_stated),
-        FactColumn(
-            "date_resolution", "#meta+date+resolution", lambda f: (x := d(f)) and x.resolution
-        ),
-        FactColumn(
-            "date_resolved_from",
-            "#meta+date+resolved_from",
-            lambda f: (x := d(f)) and x.resolved_from,
-        ),
+        *date_columns("date", date_tag, lambda f: f.date),
         FactColumn("derived", "#meta+derived", lambda f: f.derived),
         FactColumn("formula", "#meta+formula", lambda f: f.derivation and f.derivation.formula),
         FactColumn(
@@ -95,81 +139,59 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
         ),
         FactColumn("list_complete", "#meta+list_complete", lambda f: f.list_complete),
         FactColumn("list_note", "#meta+list_note", lambda f: f.list_note),
-        FactColumn("caveats", "#meta+caveats", lambda f: " ".join(c.code for c in f.caveats)),
+        FactColumn("caveats", "#meta+caveats", lambda f: caveat_codes(f.caveats)),
         FactColumn("rank", "#meta+rank", lambda f: f.rank),
         FactColumn("record_status", "#status+record", lambda f: f.record_status),
-        FactColumn("citations", "#meta+citations+num", lambda f: len(f.citations)),
-        FactColumn("quote", "#meta+quote", lambda f: (c := first(f)) and c.quote),
-        FactColumn("quote_start", "#meta+quote+start", lambda f: (c := first(f)) and c.start),
-        FactColumn("quote_end", "#meta+quote+end", lambda f: (c := first(f)) and c.end),
-        FactColumn("source", "#meta+source", lambda f: (c := first(f)) and c.source_id),
-        FactColumn("source_url", "#meta+source+url", lambda f: (c := first(f)) and c.source_url),
-        FactColumn("quotes", "#meta+quote+all", lambda f: _lines([c.quote for c in f.citations])),
-        FactColumn(
-            "citation_spans",
-            "#meta+quote+spans",
-            lambda f: _lines([f"{c.source_id}:{c.start}-{c.end}" for c in f.citations]),
-        ),
+        *citation_columns(lambda f: f.citations),
         FactColumn("match_snippet", "#meta+match", lambda f: f.match.snippet if f.match else None),
         FactColumn("recorded_at", "#date+recorded", lambda f: json_time(f.recorded_at)),
     ]
 
 
+Mission = CsvColumn[MissionSummary]
 MISSION_COLUMNS = [
-    CsvColumn[MissionSummary]("slug", "#org+mission+code", lambda m: m.slug),
-    CsvColumn[MissionSummary]("name", "#org+mission+name", lambda m: m.name),
-    CsvColumn[MissionSummary](
-        "name_unknown_reason", "#meta+unknown_reason", lambda m: m.name_unknown_reason
-    ),
-    CsvColumn[MissionSummary]("acronym", "#org+mission+acronym", lambda m: m.acronym),
-    CsvColumn[MissionSummary]("label", "#org+mission+label", lambda m: m.label),
-    CsvColumn[MissionSummary]("kind", "#org+type", lambda m: m.kind),
-    CsvColumn[MissionSummary]("status", "#status", lambda m: m.status),
-    CsvColumn[MissionSummary](
-        "host_country_iso3", "#country+code", lambda m: m.host_country and m.host_country.iso3
-    ),
-    CsvColumn[MissionSummary](
-        "supports", "#org+supports+code", lambda m: m.supports and m.supports.slug
-    ),
-    CsvColumn[MissionSummary]("description", "#description", lambda m: m.description),
-    CsvColumn[MissionSummary](
-        "quote", "#meta+quote", lambda m: m.citations[0].quote if m.citations else None
-    ),
-    CsvColumn[MissionSummary](
-        "source_url",
-        "#meta+source+url",
-        lambda m: m.citations[0].source_url if m.citations else None,
-    ),
+    Mission("slug", "#org+mission+code", lambda m: m.slug),
+    Mission("name", "#org+mission+name", lambda m: m.name),
+    Mission("name_unknown_reason", "#meta+unknown_reason", lambda m: m.name_unknown_reason),
+    Mission("acronym", "#org+mission+acronym", lambda m: m.acronym),
+    Mission("label", "#org+mission+label", lambda m: m.label),
+    Mission("kind", "#org+type", lambda m: m.kind),
+    Mission("status", "#status", lambda m: m.status),
+    Mission("host_country_iso3", "#country+code", lambda m: m.host_country and m.host_country.iso3),
+    Mission("host_country_name", "#country+name", lambda m: m.host_country and m.host_country.name),
+    Mission("supports", "#org+supports+code", lambda m: m.supports and m.supports.slug),
+    Mission("supports_label", "#org+supports+name", lambda m: m.supports and m.supports.label),
+    Mission("description", "#description", lambda m: m.description),
+    *citation_columns(lambda m: m.citations),
 ]
+Country = CsvColumn[CountrySummary]
 COUNTRY_COLUMNS = [
-    CsvColumn[CountrySummary]("iso3", "#country+code", lambda c: c.iso3),
-    CsvColumn[CountrySummary]("iso2", "#country+code+iso2", lambda c: c.iso2),
-    CsvColumn[CountrySummary]("name", "#country+name", lambda c: c.name),
-    CsvColumn[CountrySummary]("roles", "#meta+roles", lambda c: " ".join(c.roles)),
+    Country("iso3", "#country+code", lambda c: c.iso3),
+    Country("iso2", "#country+code+iso2", lambda c: c.iso2),
+    Country("name", "#country+name", lambda c: c.name),
+    Country("roles", "#meta+roles", lambda c: " ".join(c.roles)),
 ]
+Actor = CsvColumn[ActorOut]
 ACTOR_COLUMNS = [
-    CsvColumn[ActorOut]("slug", "#org+actor+code", lambda a: a.slug),
-    CsvColumn[ActorOut]("name", "#org+actor+name", lambda a: a.name),
-    CsvColumn[ActorOut]("kind", "#org+actor+type", lambda a: a.kind),
-    CsvColumn[ActorOut]("title", "#meta+title", lambda a: a.title),
-    CsvColumn[ActorOut]("country_iso3", "#country+code", lambda a: a.country and a.country.iso3),
-    CsvColumn[ActorOut](
-        "quote", "#meta+quote", lambda a: a.citations[0].quote if a.citations else None
-    ),
+    Actor("slug", "#org+actor+code", lambda a: a.slug),
+    Actor("name", "#org+actor+name", lambda a: a.name),
+    Actor("kind", "#org+actor+type", lambda a: a.kind),
+    Actor("title", "#meta+title", lambda a: a.title),
+    Actor("country_iso3", "#country+code", lambda a: a.country and a.country.iso3),
+    Actor("country_name", "#country+name", lambda a: a.country and a.country.name),
+    *citation_columns(lambda a: a.citations),
 ]
+SourceRow = CsvColumn[SourceSummary]
 SOURCE_COLUMNS = [
-    CsvColumn[SourceSummary]("id", "#meta+source+id", lambda s: s.id),
-    CsvColumn[SourceSummary]("publisher", "#org+publisher+name", lambda s: s.publisher),
-    CsvColumn[SourceSummary]("title", "#meta+source+title", lambda s: s.title),
-    CsvColumn[SourceSummary]("url", "#meta+source+url", lambda s: s.url),
-    CsvColumn[SourceSummary]("language", "#meta+lang", lambda s: s.language),
-    CsvColumn[SourceSummary]("published", "#date+published", lambda s: s.published.value),
-    CsvColumn[SourceSummary](
-        "published_precision", "#meta+date+precision", lambda s: s.published.precision
-    ),
-    CsvColumn[SourceSummary](
-        "published_qualifier", "#meta+date+qualifier", lambda s: s.published.qualifier
-    ),
-    CsvColumn[SourceSummary]("sha256", "#meta+sha256", lambda s: s.sha256),
-    CsvColumn[SourceSummary]("length", "#meta+length+num", lambda s: s.length),
+    SourceRow("id", "#meta+source+id", lambda s: s.id),
+    SourceRow("publisher", "#org+publisher+name", lambda s: s.publisher),
+    SourceRow("title", "#meta+source+title", lambda s: s.title),
+    SourceRow("title_derived", "#meta+source+title+derived", lambda s: s.title_derived),
+    SourceRow("title_derivation", "#meta+source+title+derivation", lambda s: s.title_derivation),
+    SourceRow("url", "#meta+source+url", lambda s: s.url),
+    SourceRow("language", "#meta+lang", lambda s: s.language),
+    *date_columns("published", "#date+published", lambda s: s.published),
+    SourceRow("sha256", "#meta+sha256", lambda s: s.sha256),
+    SourceRow("length", "#meta+length+num", lambda s: s.length),
+    SourceRow("caveats", "#meta+caveats", lambda s: caveat_codes(s.caveats)),
 ]

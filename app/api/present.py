@@ -124,19 +124,17 @@ def merged(groups: Iterable[Iterable[CaveatOut]]) -> list[CaveatOut]:
     return [caveat(code) for code in merged_codes([c.code for c in group] for group in groups)]
 
 
+def _date_parts(row: Any, prefix: str) -> dict[str, Any]:
+    """A stored date's parts: the fact's `date_*` columns, or the source's `published_*`."""
+    parts = ("value", "precision", "qualifier", "as_stated", "resolution", "resolved_from")
+    return {part: getattr(row, f"{prefix}_{part}") for part in parts}
+
+
 def _date(row: Fact) -> DateOut | None:
     if row.date_value is None:
         return None
-    return DateOut(
-        value=row.date_value,
-        precision=row.date_precision,  # type: ignore[arg-type]
-        qualifier=row.date_qualifier,  # type: ignore[arg-type]
-        as_stated=row.date_as_stated,
-        resolution=row.date_resolution,
-        resolved_from=row.date_resolved_from,
-        earliest=row.date_earliest,
-        latest=row.date_latest,
-    )
+    # The stored interval, the very one date filters compare.
+    return DateOut(**_date_parts(row, "date"), earliest=row.date_earliest, latest=row.date_latest)
 
 
 def status_at(row: Fact, as_of: datetime | None) -> str:
@@ -254,14 +252,9 @@ def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
 def published_date(source: Source) -> DateOut:
     earliest, latest = interval(source.published_value, source.published_qualifier)
     return DateOut(
-        resolved_from=source.published_resolved_from,
+        **_date_parts(source, "published"),
         earliest=earliest,
         latest=latest,
-        value=source.published_value,
-        precision=source.published_precision,  # type: ignore[arg-type]
-        qualifier=source.published_qualifier,  # type: ignore[arg-type]
-        as_stated=source.published_as_stated,
-        resolution=source.published_resolution,
         unknown_reason=None if source.published_value else "The source gives no date.",
     )
 

@@ -8,6 +8,7 @@ from xml.sax.saxutils import escape, quoteattr
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, col, select
 
+from app.api.csv_columns import json_time
 from app.api.formats import CsvColumn, FormatDep, csv_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
@@ -26,7 +27,7 @@ CHANGE_SORTING = Sorting(fields={"id": _KEY}, default="id", key=_KEY)
 ATOM_LIMIT = 50
 CHANGE_COLUMNS = [
     CsvColumn[ChangeOut]("id", "#meta+id", lambda c: c.id),
-    CsvColumn[ChangeOut]("recorded_at", "#date+recorded", lambda c: c.recorded_at.isoformat()),
+    CsvColumn[ChangeOut]("recorded_at", "#date+recorded", lambda c: json_time(c.recorded_at)),
     CsvColumn[ChangeOut]("recorded_by", "#contributor+name", lambda c: c.recorded_by),
     CsvColumn[ChangeOut]("action", "#meta+action", lambda c: c.action),
     CsvColumn[ChangeOut]("record_type", "#meta+type", lambda c: c.record_type),
@@ -34,6 +35,7 @@ CHANGE_COLUMNS = [
     CsvColumn[ChangeOut]("version", "#meta+version", lambda c: c.version),
     CsvColumn[ChangeOut]("reason", "#description", lambda c: c.reason),
     CsvColumn[ChangeOut]("href", "#meta+url", lambda c: c.href),
+    CsvColumn[ChangeOut]("version_href", "#meta+url+version", lambda c: c.version_href),
 ]
 
 Since = Annotated[

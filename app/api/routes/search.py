@@ -31,6 +31,7 @@ HIT_COLUMNS = [
     CsvColumn[SearchHit]("matched_in", "#meta+matched_in", lambda h: h.match.field),
     CsvColumn[SearchHit]("snippet_html", "#meta+snippet", lambda h: h.match.snippet),
     CsvColumn[SearchHit]("href", "#meta+url", lambda h: h.href),
+    CsvColumn[SearchHit]("citation_href", "#meta+url+quote", lambda h: h.match.citation_href),
 ]
 
 
