@@ -15,7 +15,9 @@
   (newsletter links carry `utm_*` and the like).
 """
 
-from typing import Any
+import weakref
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 from urllib.parse import unquote_to_bytes
 
 from fastapi import HTTPException, Request
@@ -41,7 +43,24 @@ def _is_utf8(encoded: bytes) -> bool:
     return True
 
 
-_TAKEN: dict[int, tuple[str, ...]] = {}
+T = TypeVar("T")
+
+
+class _PerRoute(Generic[T]):
+    """What is read once per route. Routes cannot be hashed, and an id() can be reused by a
+    route of an app made later (the tests make many), so each entry keeps a weak reference
+    to its route and counts only for that very route."""
+
+    def __init__(self, read: Callable[[APIRoute], T]) -> None:
+        self.read = read
+        self.entries: dict[int, tuple[weakref.ref[APIRoute], T]] = {}
+
+    def __call__(self, route: APIRoute) -> T:
+        entry = self.entries.get(id(route))
+        if entry is None or entry[0]() is not route:
+            entry = (weakref.ref(route), self.read(route))
+            self.entries[id(route)] = entry
+        return entry[1]
 
 
 def _query_names(dependant: Dependant) -> set[str]:
@@ -51,12 +70,12 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-def parameters_taken(route: APIRoute) -> tuple[str, ...]:
-    """The query parameters an operation reads, through all its dependencies (read once)."""
-    key = id(route)
-    if key not in _TAKEN:
-        _TAKEN[key] = tuple(sorted(_query_names(route.dependant)))
-    return _TAKEN[key]
+def _parameters_of(route: APIRoute) -> tuple[str, ...]:
+    """The query parameters an operation reads, through all its dependencies."""
+    return tuple(sorted(_query_names(route.dependant)))
+
+
+parameters_taken = _PerRoute(_parameters_of)
 
 
 def _refuse_unknown_parameters(request: Request) -> None:
@@ -71,18 +90,15 @@ def _refuse_unknown_parameters(request: Request) -> None:
         raise invalid("query", name, f"is not a parameter of this endpoint; it takes: {allowed}")
 
 
-_OFFERED: dict[int, tuple[str, ...]] = {}
-
-
-def media_types_offered(route: APIRoute) -> tuple[str, ...]:
+def _media_types_of(route: APIRoute) -> tuple[str, ...]:
     """What an operation can answer with: its response class's type and the documented
     contents of its 200 (CSV beside JSON, plain text, SVG, Atom)."""
-    key = id(route)
-    if key not in _OFFERED:
-        own = getattr(route.response_class, "media_type", None) or "application/json"
-        ok = route.responses.get(200, {}).get("content", {})
-        _OFFERED[key] = tuple(dict.fromkeys([own, *ok]))
-    return _OFFERED[key]
+    own = getattr(route.response_class, "media_type", None) or "application/json"
+    ok = route.responses.get(200, {}).get("content", {})
+    return tuple(dict.fromkeys([own, *ok]))
+
+
+media_types_offered = _PerRoute(_media_types_of)
 
 
 def _refuse_unacceptable(request: Request) -> None:
