@@ -77,30 +77,6 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _synth(args: argparse.Namespace) -> int:
-    import time
-
-    from app.db.engine import make_engine
-    from app.db.migrate import upgrade
-    from app.settings import Settings
-    from bench.synth import SynthError, generate
-
-    # Never the configured database by default: synthetic data goes where it is sent.
-    url = Settings(database_url=args.database_url).database_url
-    started = time.perf_counter()
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        report = generate(engine, missions=args.missions, events=args.events, seed=args.seed)
-    except SynthError as exc:
-        print(f"synthetic data refused: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
-    print(f"synthetic data written in {time.perf_counter() - started:.1f} s: {report}")
-    return 0
-
-
 def prepare_database() -> None:
     """Migrate to head and seed an empty database (or index the records of one upgraded from
     before search): what `serve` does before it listens."""
@@ -241,21 +217,6 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--name", help="the token's name")
     token.set_defaults(handler=_token)
 
-    synth = commands.add_parser(
-        "synth",
-        help="fill a separate, empty database with synthetic data for benchmarks",
-        description="Migrate the given database and fill it with made-up missions, sources "
-        "and displacement events, all marked synthetic. Refuses a database holding any data.",
-    )
-    synth.add_argument(
-        "--database-url", required=True, help="SQLAlchemy URL of the (empty) target database"
-    )
-    synth.add_argument("--missions", type=int, default=200, help="missions (default 200)")
-    synth.add_argument(
-        "--events", type=int, default=1_000_000, help="displacement events (default 1000000)"
-    )
-    synth.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    synth.set_defaults(handler=_synth)
     return parser
 
 

@@ -17,7 +17,7 @@ from app.main import create_app
 from app.settings import Settings
 from app.writes.seed import load_seed
 from tests.conftest import DatabaseFactory
-from tests.support.editing import TEST_SOURCE_ID, Editor
+from tests.support.editing import TEST_SOURCE_ID, Editor, personnel_fact
 from tests.support.fixture_seed import MISSION, write_fixture_seed
 from tests.support.helpers import assert_problem
 from tests.support.html_tree import Element, parse_html
@@ -568,3 +568,20 @@ def test_a_kind_counted_in_one_unit_refuses_another(editor: Editor) -> None:
     problem = assert_problem(editor.post("/facts", body), 422)
     assert "counted in USD, not EUR" in problem["detail"]
     assert VOCABULARY.kinds["funding.donor"].unit == "USD"
+
+
+def test_list_caveats_follow_a_write_at_once(editor: Editor) -> None:
+    editor.with_source()
+    path = "/missions/mss/personnel"
+
+    def codes() -> list[str]:
+        page = editor.client.get(path, params={"limit": 1}).json()
+        return [c["code"] for c in page["caveats"]]
+
+    assert "upper_bound" not in codes()
+    body = personnel_fact(
+        "test-personnel-at-most",
+        quantity={"value": 1200, "unit": "officers", "qualifier": "at_most"},
+    )
+    assert editor.post("/facts", body).status_code == 201
+    assert "upper_bound" in codes()

@@ -6,14 +6,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from app.cli import main
 from app.db.engine import make_engine
 from app.db.migrate import upgrade
 from app.db.tables import Citation, Fact, Mission, Source
 from app.main import create_app
 from app.queries.state import read_data_version
 from app.settings import Settings
-from bench.synth import SynthError, generate
+from bench.synth import SynthError, generate, main
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 
 EVENTS = 1200
@@ -22,7 +21,7 @@ EVENTS = 1200
 @pytest.fixture(scope="module")
 def synthetic_url(make_database: DatabaseFactory) -> str:
     url = make_database()
-    assert main(["synth", "--missions", "4", "--events", str(EVENTS), "--database-url", url]) == 0
+    assert main(["--missions", "4", "--events", str(EVENTS), "--database-url", url]) == 0
     return url
 
 
@@ -87,7 +86,7 @@ def test_refuses_a_database_that_holds_data(make_database: DatabaseFactory) -> N
     with pytest.raises(SynthError):
         generate(engine, missions=1, events=1)
     engine.dispose()
-    assert main(["synth", "--missions", "1", "--events", "1", "--database-url", seeded]) == 1
+    assert main(["--missions", "1", "--events", "1", "--database-url", seeded]) == 1
 
 
 def test_an_empty_database_is_migrated_first(make_database: DatabaseFactory) -> None:

@@ -1,5 +1,7 @@
 """Selecting current fact versions by kind, subject, date and words."""
 
+import threading
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +16,7 @@ from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifi
 from app.queries.moment import fact_served, fact_version_at, reading_as_of
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
+from app.queries.state import read_data_version
 
 FACT_SORT_FIELDS = {
     "id": SortField("id", col(Fact.fact_id), description="the fact's id"),
@@ -163,13 +166,39 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
     return complete, sorted({note for _, note in rows if note})
 
 
+# Every caveat of a list costs one pass over the whole list, so it is kept per list and data
+# version: the next pages of a list, and any later reader of it, find it here until a write
+# moves the version on. Keyed by the database too: one process may serve several.
+_LIST_CAVEATS: OrderedDict[tuple[Any, ...], list[CaveatCode]] = OrderedDict()
+_LIST_CAVEATS_KEPT = 512
+_LIST_CAVEATS_LOCK = threading.Lock()
+
+
 def list_caveat_codes(session: Session, query: Select) -> list[CaveatCode]:
-    """Every caveat of the whole list the query selects (not of one page), in one query: one
-    flag per caveat, each the SQL form of its rule, over all the list's rows."""
+    """Every caveat of the whole list the query selects (not of one page): one flag per
+    caveat, each the SQL form of its rule, over all the list's rows, in one query."""
+    connection = session.connection()
+    compiled = query.compile(connection)
+    params = tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
+    key = (
+        connection.engine.url.render_as_string(),
+        read_data_version(connection),
+        str(compiled),
+        params,
+    )
+    with _LIST_CAVEATS_LOCK:
+        if key in _LIST_CAVEATS:
+            _LIST_CAVEATS.move_to_end(key)
+            return list(_LIST_CAVEATS[key])
     codes = [code for code in CaveatCode if code not in SOURCE_ONLY]
     flags = [func.max(case((caveat_condition(code), 1), else_=0)) for code in codes]
     row = session.execute(query.with_only_columns(*flags).order_by(None)).one()
-    return [code for code, flag in zip(codes, row, strict=True) if flag]
+    found = [code for code, flag in zip(codes, row, strict=True) if flag]
+    with _LIST_CAVEATS_LOCK:
+        _LIST_CAVEATS[key] = found
+        while len(_LIST_CAVEATS) > _LIST_CAVEATS_KEPT:
+            _LIST_CAVEATS.popitem(last=False)
+    return list(found)
 
 
 def get_fact(
