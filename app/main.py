@@ -16,7 +16,9 @@ from app.api.request_ids import HEADER as REQUEST_ID_HEADER
 from app.api.routes import (
     actors,
     changes,
+    citations,
     countries,
+    datapackage,
     events,
     fact_edits,
     facts,
@@ -29,6 +31,7 @@ from app.api.routes import (
 from app.db.engine import make_engine
 from app.memory import trimming
 from app.middleware.body_limit import BodyLimit
+from app.middleware.compression import Compression
 from app.middleware.error_boundary import ErrorBoundary
 from app.middleware.http_cache import HttpCache
 from app.middleware.json_guard import JsonGuard
@@ -51,9 +54,12 @@ not say is `null` with a reason. Derived values are marked `derived`, with their
 Errors are RFC 9457 problem details (`application/problem+json`). Lists are sorted with
 `sort` and read with `limit` (1-500, default 50) and an opaque `cursor`: follow `next` (or the
 `Link: <...>; rel="next"` header) until it is null. Every list, and a mission's funding, is
-also CSV (`?format=csv` or `Accept: text/csv`; `&hxl=true` adds HXL hashtags). GET responses
-carry a strong `ETag` (send `If-None-Match` for a 304), `Last-Modified` and `Cache-Control`;
-any origin may read them from a browser (CORS). Figures come with machine-readable `caveats`.
+also CSV (`?format=csv` or `Accept: text/csv`; `&hxl=true` adds HXL hashtags) and NDJSON
+(`?format=ndjson`); without `limit` both stream the whole list. `/datapackage.json` describes
+every CSV as a Frictionless Data Package. GET responses carry a strong `ETag` (send
+`If-None-Match` for a 304), `Last-Modified` and `Cache-Control`, and are gzip-compressed for
+clients that accept it; any origin may read them from a browser (CORS). Figures come with
+machine-readable `caveats`. Facts, missions and charts have embeddable cards and oEmbed.
 """
 
 TAGS = [
@@ -68,6 +74,7 @@ TAGS = [
     {"name": "actors", "description": "People, bodies and groups the sources name."},
     {"name": "sources", "description": "Source documents, their text and cited spans."},
     {"name": "changes", "description": "Every create, correction and retraction (JSON, Atom)."},
+    {"name": "embeds", "description": "Cards any site may frame, and oEmbed for them."},
     {"name": "editing", "description": "Writes: need `Authorization: Bearer <token>`."},
     {"name": "health", "description": "Service health."},
 ]
@@ -84,8 +91,9 @@ def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
     """The pure ASGI middleware, outermost first. Every answer, preflights included, gets a
     request id and the security headers; CORS answers preflights before the body checks, the
     cache or a route sees them; bodies are bounded, then their JSON checked; the cache answers
-    repeated reads; innermost, the error boundary answers a failed request without closing its
-    connection, and browsers are sent to the pages at the JSON URLs."""
+    repeated reads with the bytes it kept, compressed once by the layer inside it; innermost,
+    the error boundary answers a failed request without closing its connection, and browsers
+    are sent to the pages at the JSON URLs."""
     return [
         Middleware(RequestIdMiddleware),
         Middleware(SecurityHeadersMiddleware),
@@ -111,6 +119,7 @@ def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
                 "Content-Disposition",
                 "Location",
                 "Retry-After",
+                "Content-Encoding",
                 REQUEST_ID_HEADER,
             ],
             max_age=600,
@@ -123,6 +132,7 @@ def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
             max_age=lambda: app.state.settings.cache_max_age,
             cache_bytes=settings.response_cache_mb * 1024 * 1024,
         ),
+        Middleware(Compression),
         Middleware(ErrorBoundary),
         Middleware(HtmlNegotiationMiddleware),
     ]
@@ -152,7 +162,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         per_address=SharedRateLimiter(settings.write_rate_per_address, lambda: app.state.engine),
     )
     install_problem_handlers(app)
-    readers = (index, facts, search, missions, events, countries, actors, sources, changes)
+    readers = (
+        index,
+        facts,
+        search,
+        missions,
+        events,
+        countries,
+        actors,
+        sources,
+        citations,
+        changes,
+        datapackage,
+    )
     for module in (*readers, fact_edits, health):
         app.include_router(module.router)
     docs.install_docs(app)

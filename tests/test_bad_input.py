@@ -49,11 +49,18 @@ EXAMPLES = {
     **EXAMPLE_PATHS,
     "/changes.atom": "/changes.atom",
     **{
-        template: template.replace("{slug}", "mss")
+        template: template.replace("{slug}", "mss").replace("{chart}", "funding")
         for template in SCHEMA["paths"]
         if template.startswith("/missions/{slug}/charts/")
     },
+    "/facts/{fact_id}/card": "/facts/mss-funding-received/card",
+    "/missions/{slug}/card": "/missions/mss/card",
+    # The test client's own address: oEmbed answers only for URLs of the API asked.
+    "/oembed": "/oembed?url=http%3A%2F%2Ftestserver%2Ffacts%2Fmss-funding-received",
 }
+# oEmbed's own rules (oembed.com): a URL it cannot embed is a 404, a format it does not
+# write a 501.
+OEMBED = "/oembed"
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ def _injections() -> list[Entry]:
             elif name == "q":
                 names = ("query", "q") if as_search == 422 else None
                 entries.append(Entry(label, _with_query(example, name, value), as_search, names))
+            elif template == OEMBED and name == "url":
+                entries.append(Entry(label, _with_query(example, name, value), 404))
             elif name in PAGING and template != "/facts":
                 continue
             elif limit is not None and len(payload) <= limit:
@@ -154,6 +163,9 @@ def _formats() -> list[Entry]:
         if parameter["name"] == "format":
             for value in ("xml", "CSV%20", "json,csv"):
                 target = _with_query(example, "format", value)
+                if template == OEMBED:
+                    entries.append(Entry(f"format={value} {template}", target, 501))
+                    continue
                 entries.append(
                     Entry(f"format={value} {template}", target, 422, ("query", "format"))
                 )
@@ -258,6 +270,8 @@ def assert_answered(response: RawResponse, entry: Entry) -> None:
         media_types = {".svg": "image/svg+xml", ".atom": "application/atom+xml"}
         suffix = path[path.rfind(".") :] if "." in path.rsplit("/", 1)[-1] else ""
         media_type = media_types.get(suffix, "application/json")
+        if path.endswith("/card"):
+            media_type = "text/html"
         assert response.headers["content-type"].startswith(media_type)
         if entry.empty:
             assert response.json()["items"] == []

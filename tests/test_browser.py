@@ -9,9 +9,11 @@ CI), which makes them fail instead.
 """
 
 import base64
+import http.server
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -422,3 +424,123 @@ def test_text_contrast_meets_wcag_aa(chromium: WebDriver, base_url: str, path: s
             too_faint.append((text["text"], round(ratio, 2)))
     assert too_faint == []
     chromium.get_log("browser")  # the 404 page's own status is not a console error to judge
+
+
+# --- Embeds on another site -------------------------------------------------------------------
+
+# A newsroom's page, served from another origin: it frames what oEmbed hands it and, as AMP's
+# amp-iframe does, takes the frame's height from the embed-size message.
+HOST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<title>A newsroom's article</title></head>
+<body style="margin:0;width:{width}px">
+<p>An article that embeds a fact box.</p>
+<script>
+window.heights = [];
+window.addEventListener("message", (event) => {{
+  const data = event.data;
+  if (!data || data.sentinel !== "amp" || data.type !== "embed-size") return;
+  window.heights.push({{origin: event.origin, height: data.height}});
+  for (const frame of document.querySelectorAll("iframe")) {{
+    if (frame.contentWindow === event.source) frame.height = data.height;
+  }}
+}});
+</script>
+{embed}
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def other_site() -> Iterator[tuple[str, dict[str, str]]]:
+    """A second local server, on a port of its own (so another origin), serving the pages
+    put in the dict it yields."""
+    pages: dict[str, str] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", pages
+    finally:
+        server.shutdown()
+
+
+def embed_on_other_site(
+    driver: WebDriver, site: tuple[str, dict[str, str]], name: str, embed: str, width: int
+) -> list[dict[str, Any]]:
+    """Open the other site's page holding `embed`; the height messages it received."""
+    origin, pages = site
+    pages[f"/{name}.html"] = HOST_PAGE.format(embed=embed, width=width)
+    visit(driver, f"{origin}/{name}.html")
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.execute_script("return window.heights.length")
+    )
+    heights: list[dict[str, Any]] = driver.execute_script("return window.heights")
+    return heights
+
+
+@pytest.mark.parametrize(
+    ("url", "width", "words"),
+    [
+        ("/facts/hti-displacement-recent-weeks-2025-02", 300, "over 6,000 people"),
+        ("/missions/mss", 300, "1,000 of 2,500 planned officers"),
+        ("/missions/mss/charts/funding.svg", 320, ""),
+    ],
+)
+def test_an_oembed_iframe_on_another_site_shows_the_card_and_sends_its_height(
+    chromium: WebDriver,
+    base_url: str,
+    other_site: tuple[str, dict[str, str]],
+    url: str,
+    width: int,
+    words: str,
+) -> None:
+    answer = httpx.get(
+        f"{base_url}/oembed", params={"url": base_url + url, "maxwidth": width}
+    ).json()
+    assert answer["type"] == "rich" and answer["width"] <= width
+    name = url.strip("/").replace("/", "-").replace(".", "-")
+    heights = embed_on_other_site(chromium, other_site, name, answer["html"], width)
+    assert heights[-1]["origin"] == base_url  # sent by the card, from the API's origin
+    assert heights[-1]["height"] > 100
+    frame = chromium.find_element(By.TAG_NAME, "iframe")
+    WebDriverWait(chromium, WAIT_SECONDS).until(
+        lambda d: int(frame.get_attribute("height") or 0) == heights[-1]["height"]
+    )
+    chromium.switch_to.frame(frame)
+    try:
+        # Legible at this width: nothing runs past the frame's edge.
+        overflow = chromium.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        content = chromium.execute_script(
+            "return Math.ceil(document.documentElement.getBoundingClientRect().height)"
+        )
+        assert content == heights[-1]["height"]  # the whole card shows, nothing cut off
+        if words:
+            assert words in chromium.find_element(By.TAG_NAME, "body").text
+        else:
+            image = chromium.execute_script(
+                "const i = document.querySelector('img'); return [i.complete, i.naturalWidth]"
+            )
+            assert image[0] and image[1] > 0
+        violations = csp_violations(chromium)
+        assert violations == []
+    finally:
+        chromium.switch_to.default_content()
+    save_full_page(chromium, f"embed-{name}.png")
+    errors = [entry for entry in chromium.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == [], errors

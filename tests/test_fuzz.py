@@ -35,8 +35,21 @@ from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.support.db_state import database_state, half_written_facts
 
 EXAMPLES = int(os.environ.get("MISSION_FACTS_FUZZ_EXAMPLES", "25"))
+# The one 5xx the API gives on purpose: oEmbed's specification asks for a 501 when a format
+# other than the provider's is asked for. It is documented on the operation.
+DELIBERATE = {("GET", "/oembed"): 501}
+
+
+def no_server_error(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Never a 5xx, but the one a specification asks for."""
+    if DELIBERATE.get((case.method.upper(), case.path)) == response.status_code:
+        return None
+    result: bool | None = not_a_server_error(ctx, response, case)
+    return result
+
+
 CHECKS = [
-    not_a_server_error,
+    no_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,

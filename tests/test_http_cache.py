@@ -14,6 +14,7 @@ from app.settings import Settings
 from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.support.endpoints import EXAMPLE_PATHS
+from tests.support.helpers import version_tag
 
 CACHED_PATHS = [path for template, path in EXAMPLE_PATHS.items() if template != "/health"]
 
@@ -44,7 +45,7 @@ def test_every_get_has_a_strong_etag_and_answers_304(client: TestClient, path: s
     assert again.headers["etag"] == tag
     if path.startswith("/facts/") and path.count("/") == 2:
         # A fact record's tag is its version, the one If-Match compares against.
-        assert tag == f'"v{first.json()["version"]}"'
+        assert tag == version_tag(first, first.json()["version"])
     # Another representation of the same URL is another tag; an endpoint without one refuses
     # it (406) rather than answer JSON to a client that asked for CSV only.
     other = client.get(path, headers={"Accept": "text/csv"})

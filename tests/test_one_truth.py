@@ -76,8 +76,10 @@ def fact_list_paths(client: TestClient) -> list[str]:
 # --- 2. One fact, every output: the CSV holds all the JSON holds ------------------------------
 
 # The CSV writes record links (href) as the ids and codes they hold, and the caveats' sentences
-# as their codes; everything else of the JSON item is in its row.
-NOT_IN_ROWS = frozenset({"href", "message", "source_url"})
+# as their codes. A citation's selectors restate its quote and span, which are in the row, with
+# the context around them: the first citation's context has columns of its own (checked below),
+# the others' is the source text at their spans. Everything else of the JSON item is in its row.
+NOT_IN_ROWS = frozenset({"href", "message", "source_url", "selectors"})
 
 
 def test_every_fact_list_has_csv(client: TestClient) -> None:
@@ -99,6 +101,11 @@ def test_the_csv_of_every_fact_list_holds_every_value_of_its_json(client: TestCl
                 assert shown in cells or shown in text, (path, item["id"], value)
             quotes = row["quotes"].split("\n")
             assert quotes == [c["quote"] for c in item["citations"]], (path, item["id"])
+            by_words = item["citations"][0]["selectors"][0]
+            assert (row["quote_prefix"], row["quote_suffix"]) == (
+                by_words["prefix"],
+                by_words["suffix"],
+            )
             assert row["caveats"].split() == [c["code"] for c in item["caveats"]]
             assert row["mission"] == (item["mission"] or {}).get("slug", "")
             assert row["mission_label"] == (item["mission"] or {}).get("label", "")
@@ -122,13 +129,24 @@ def test_the_csv_of_every_list_holds_every_value_of_its_json(client: TestClient)
         params = dict(part.split("=") for part in query.split("&") if part)
         items = client.get(base, params={**params, "limit": 500}).json()["items"]
         rows = csv_rows(client, base, **params)
-        key = next(k for k in ("id", "slug", "iso3") if k in items[0])
-        assert [str(item[key]) for item in items] == [row[key] for row in rows], path
+        # A record's key: its id, slug or code; a citation's, its source and span.
+        keys = next(([k] for k in ("id", "slug", "iso3") if k in items[0]), None)
+        keys = keys or ["source_id", "start", "end"]
+        listed = [[str(item[k]) for k in keys] for item in items]
+        assert listed == [[row[k] for k in keys] for row in rows], path
         for item, row in zip(items, rows, strict=True):
             text = "\n".join(row.values())
-            # Links are left out: each is built from an id or code that is in the row.
-            for value in scalars(item, frozenset({"message", "href"})):
-                assert cell_text(value) in text, (path, item[key], value)
+            # Links are left out: each is built from an id or code that is in the row; so are
+            # the selectors of a record's citations (see NOT_IN_ROWS), which a list of
+            # citations holds in full.
+            skipped = frozenset(
+                {"message", "href"}
+                | ({"selectors"} if "citations" in item else set())
+                # A citation's selectors name their type, the same for every row.
+                | ({"type"} if "selectors" in item else set())
+            )
+            for value in scalars(item, skipped):
+                assert cell_text(value) in text, (path, [item[k] for k in keys], value)
 
 
 def test_positions_csv_says_previously_and_the_hashtags_come_from_the_kinds(

@@ -51,3 +51,26 @@ def prefers(accept: str | None, media_type: str, over: str = "application/json")
         return False
     ranges = parse_accept(accept)
     return quality_of(media_type, ranges) > quality_of(over, ranges)
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header allows gzip (RFC 9110 §12.5.3): named with a quality
+    above 0, or allowed by `*` when gzip is not named."""
+    if not accept_encoding:
+        return False
+    qualities: dict[str, float] = {}
+    for item in accept_encoding.split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding:
+            qualities[coding.lower()] = quality
+    if "gzip" in qualities:
+        return qualities["gzip"] > 0
+    return qualities.get("*", 0.0) > 0

@@ -1,13 +1,23 @@
-"""The sentence a journalist pastes: every quote that states the fact, who the source says
-claims it, the figure (and, for a derived one, that it was calculated and from what), and the
-sources with their dates at the precision known."""
+"""What a journalist pastes: the full attribution (every quote that states the fact, who the
+source says claims it, the figure and, for a derived one, that it was calculated and from what,
+and the sources with their dates at the precision known), or one article-ready sentence in
+plain text, Markdown or HTML."""
 
-from collections.abc import Mapping, Sequence
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
-from app.api.schemas import CitationOut, FactOut
-from app.api.wording import OPERATOR_WORDS, quantity_in_words
-from app.db.tables import Source
-from app.domain.vocabulary import VOCABULARY
+from app.api.schemas import CitationOut, DateOut, FactOut
+from app.api.wording import OPERATOR_WORDS, date_in_words, quantity_in_words
+from app.db.tables import Mission, Source
+from app.domain.vocabulary import (
+    DATE_AS_OF,
+    DATE_OCCURRED,
+    VOCABULARY,
+    DatePrecision,
+    DateQualifier,
+)
 
 # How the seed words an attribution the article itself reports.
 _REPORTED = ", as reported by the source"
@@ -86,3 +96,151 @@ def attribution_text(
 def derived_inputs(fact: FactOut, candidates: Sequence[FactOut]) -> dict[str, FactOut]:
     wanted = set(fact.derivation.derived_from) if fact.derivation else set()
     return {f.id: f for f in candidates if f.id in wanted}
+
+
+# --- The article-ready sentence ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Who published what the sentence reports, and where."""
+
+    publisher: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence in parts, so each style writes the same words: the statement, then either
+    its attribution to the publishers or how it was calculated from what they report."""
+
+    statement: str
+    according_to: str | None  # "UN reports": who the source says claims it
+    credits: list[Credit]
+    formula: str | None  # for a derived figure: its terms with their values
+    rest: str = ""  # the summary's further sentences, after the attributed one
+
+
+def _mission_words(mission: Mission | None) -> str:
+    """ "the MSS": how an article names a mission after its first mention."""
+    if mission is None:
+        return "the mission"
+    if mission.acronym:
+        return f"the {mission.acronym}"
+    name = mission.name or mission.slug
+    return name if name.lower().startswith("the ") else f"the {name}"
+
+
+def _date_phrase(date: DateOut | None, tag: str) -> str:
+    """ " as of 25 February 2025", " in October 2025", " on or before 25 February 2025"."""
+    if date is None or not date.value:
+        return ""
+    words = date_in_words(date)  # with its qualifier: "on or before ...", "around ..."
+    qualifier = str(date.qualifier or DateQualifier.exact)
+    bound = qualifier not in (DateQualifier.exact, DateQualifier.approximate)
+    if tag == DATE_AS_OF:
+        return f" as of a date {words}" if bound else f" as of {words}"
+    if tag == DATE_OCCURRED:
+        if qualifier != DateQualifier.exact:
+            return f" {words}"
+        return f" on {words}" if date.precision == DatePrecision.day else f" in {words}"
+    return ""
+
+
+def _without_attribution(summary: str, according_to: str | None) -> str:
+    """The summary without a closing "according to ..." the sentence says again."""
+    text = summary.strip().rstrip(".")
+    if according_to:
+        text = re.sub(rf",? according to {re.escape(according_to)}$", "", text, flags=re.I)
+    return text
+
+
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def sentence_parts(
+    fact: FactOut,
+    *,
+    mission: Mission | None,
+    sources: Mapping[str, Source],
+    inputs: Mapping[str, FactOut],
+) -> Sentence:
+    kind = VOCABULARY.kinds[fact.kind]
+    according_to = fact.attributed_to.removesuffix(_REPORTED) if fact.attributed_to else None
+    quantity = fact.quantity
+    rest = ""
+    if kind.sentence and quantity is not None and quantity.value is not None:
+        subjects = {
+            "figure": quantity_in_words(quantity),
+            "mission": _mission_words(mission),
+            "country": fact.country.name if fact.country else "the country",
+            "actor": fact.actor.name if fact.actor else "an unnamed group",
+            "place": fact.place or "the place",
+        }
+        statement = _capitalized(kind.sentence.format(**subjects))
+        statement += _date_phrase(fact.date, kind.date_tag)
+    else:
+        # The attribution follows the summary's first sentence; any others follow it.
+        first, *others = _SENTENCE_BREAK.split(fact.summary.strip(), maxsplit=1)
+        statement, rest = _without_attribution(first, according_to), " ".join(others)
+    source_ids = dict.fromkeys(c.source_id for c in fact.citations)
+    for term in inputs.values():
+        source_ids.update(dict.fromkeys(c.source_id for c in term.citations))
+    credits = [Credit(sources[sid].publisher, sources[sid].url) for sid in source_ids]
+    formula = _formula_with_values(fact, inputs) if fact.derivation is not None else None
+    return Sentence(statement, according_to, credits, formula, rest)
+
+
+def _joined(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names) or "the source"
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _written(parts: Sentence, text: Callable[[str], str], link: Callable[[Credit], str]) -> str:
+    attributed = _attributed(parts, text, link)
+    return f"{attributed} {text(parts.rest)}" if parts.rest else attributed
+
+
+def _attributed(parts: Sentence, text: Callable[[str], str], link: Callable[[Credit], str]) -> str:
+    publishers = _joined([link(credit) for credit in parts.credits])
+    if parts.formula is not None:
+        # A derived figure: never attributed to the source, which does not state it.
+        return (
+            f"{text(parts.statement)}, calculated from figures reported by {publishers}: "
+            f"{text(parts.formula)}."
+        )
+    if parts.according_to:
+        who = text(parts.according_to)
+        return f"{text(parts.statement)}, according to {who} cited by {publishers}."
+    return f"{text(parts.statement)}, {publishers} reported."
+
+
+def plain_sentence(parts: Sentence) -> str:
+    return _written(parts, str, lambda credit: credit.publisher)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def _markdown_text(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_sentence(parts: Sentence, permalink: str) -> str:
+    def link(credit: Credit) -> str:
+        return f"[{_markdown_text(credit.publisher)}](<{credit.url}>)"
+
+    return f"{_written(parts, _markdown_text, link)} ([Mission Facts](<{permalink}>))"
+
+
+def html_sentence(parts: Sentence, permalink: str) -> str:
+    def link(credit: Credit) -> str:
+        return f'<a href="{html.escape(credit.url)}">{html.escape(credit.publisher)}</a>'
+
+    sentence = _written(parts, html.escape, link)
+    return f'{sentence} (<a href="{html.escape(permalink)}">Mission Facts</a>)'

@@ -3,13 +3,17 @@
 A fact's row holds every field its JSON holds: the subject's code and name, the quantity's and
 the date's parts (the date's interval and where it was resolved from included), the derivation
 and its inputs, and every citation: `quote` is the first, `quotes` all of them, one per line,
-with `citation_spans` (source:start-end) line for line. Hashtags follow the HXL core schema
+with `citation_spans` (source:start-end) line for line. The first quote's context (the Web
+Annotation selector's prefix and suffix) has columns of its own; any other quote's context is
+the source text around its span, and its text may hold line breaks, so it is not listed line
+for line. Hashtags follow the HXL core schema
 (#country, #org, #loc, #date, #affected, #value, #indicator, #meta...); a list of one sort of
 figure names its value and date as its kinds declare (e.g. #affected+idps+num, #date+occurred).
 """
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from enum import StrEnum
 from typing import TypeVar
 
 from app.api.formats import CsvColumn
@@ -23,11 +27,28 @@ from app.api.schemas import (
     MissionSummary,
     SourceSummary,
 )
-from app.domain.vocabulary import DATE_REPORTED, FACT_KINDS, FactKind
+from app.domain.vocabulary import (
+    DATE_REPORTED,
+    FACT_KINDS,
+    ActorKind,
+    DatePrecision,
+    DateQualifier,
+    FactKind,
+    MissionStatus,
+    Qualifier,
+    Rank,
+    RecordStatus,
+    Stance,
+    Tense,
+)
 
 DEFAULT_VALUE_TAG = "#indicator+value+num"
 FactColumn = CsvColumn[FactOut]
 T = TypeVar("T")
+
+
+def _values(vocabulary: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(member.value for member in vocabulary)
 
 
 def _shared(kinds: Sequence[str] | None, tag: str, default: str) -> str:
@@ -55,10 +76,19 @@ def citation_columns(cited: Callable[[T], Sequence[CitationOut]]) -> list[CsvCol
         return found[0] if found else None
 
     return [
-        CsvColumn("citations", "#meta+citations+num", lambda i: len(cited(i))),
+        CsvColumn("citations", "#meta+citations+num", lambda i: len(cited(i)), type="integer"),
         CsvColumn("quote", "#meta+quote", lambda i: (c := first(i)) and c.quote),
-        CsvColumn("quote_start", "#meta+quote+start", lambda i: (c := first(i)) and c.start),
-        CsvColumn("quote_end", "#meta+quote+end", lambda i: (c := first(i)) and c.end),
+        CsvColumn(
+            "quote_start",
+            "#meta+quote+start",
+            lambda i: (c := first(i)) and c.start,
+            type="integer",
+        ),
+        CsvColumn(
+            "quote_end", "#meta+quote+end", lambda i: (c := first(i)) and c.end, type="integer"
+        ),
+        CsvColumn("quote_prefix", "#meta+quote+prefix", lambda i: (c := first(i)) and c.prefix),
+        CsvColumn("quote_suffix", "#meta+quote+suffix", lambda i: (c := first(i)) and c.suffix),
         CsvColumn("source", "#meta+source", lambda i: (c := first(i)) and c.source_id),
         CsvColumn("source_url", "#meta+source+url", lambda i: (c := first(i)) and c.source_url),
         CsvColumn("quotes", "#meta+quote+all", lambda i: _lines([c.quote for c in cited(i)])),
@@ -79,10 +109,20 @@ def date_columns(name: str, tag: str, dated: Callable[[T], DateOut | None]) -> l
 
     return [
         CsvColumn(name, tag, part("value")),
-        CsvColumn(f"{name}_precision", "#meta+date+precision", part("precision")),
-        CsvColumn(f"{name}_qualifier", "#meta+date+qualifier", part("qualifier")),
-        CsvColumn(f"{name}_earliest", tag + "+start", part("earliest")),
-        CsvColumn(f"{name}_latest", tag + "+end", part("latest")),
+        CsvColumn(
+            f"{name}_precision",
+            "#meta+date+precision",
+            part("precision"),
+            enum=_values(DatePrecision),
+        ),
+        CsvColumn(
+            f"{name}_qualifier",
+            "#meta+date+qualifier",
+            part("qualifier"),
+            enum=_values(DateQualifier),
+        ),
+        CsvColumn(f"{name}_earliest", tag + "+start", part("earliest"), type="date"),
+        CsvColumn(f"{name}_latest", tag + "+end", part("latest"), type="date"),
         CsvColumn(f"{name}_as_stated", "#meta+date+as_stated", part("as_stated")),
         CsvColumn(f"{name}_resolution", "#meta+date+resolution", part("resolution")),
         CsvColumn(f"{name}_resolved_from", "#meta+date+resolved_from", part("resolved_from")),
@@ -100,8 +140,8 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
     q = lambda f: f.quantity  # noqa: E731
     return [
         FactColumn("id", "#meta+id", lambda f: f.id),
-        FactColumn("version", "#meta+version", lambda f: f.version),
-        FactColumn("kind", "#indicator+type", lambda f: f.kind),
+        FactColumn("version", "#meta+version", lambda f: f.version, type="integer"),
+        FactColumn("kind", "#indicator+type", lambda f: f.kind, enum=tuple(FACT_KINDS)),
         FactColumn("kind_label", "#indicator+type+label", lambda f: f.kind_label),
         FactColumn("summary", "#description", lambda f: f.summary),
         FactColumn("mission", "#org+mission+code", lambda f: f.mission and f.mission.slug),
@@ -111,18 +151,33 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
         FactColumn("actor", "#org+actor+code", lambda f: f.actor and f.actor.slug),
         FactColumn("actor_name", "#org+actor+name", lambda f: f.actor and f.actor.name),
         FactColumn("role", "#meta+role", lambda f: f.role),
-        FactColumn("stance", "#meta+stance", lambda f: f.stance),
-        FactColumn("tense", "#meta+tense", lambda f: f.tense),
+        FactColumn("stance", "#meta+stance", lambda f: f.stance, enum=_values(Stance)),
+        FactColumn("tense", "#meta+tense", lambda f: f.tense, enum=_values(Tense)),
         FactColumn("status", "#status", lambda f: f.status),
         FactColumn("topic", "#meta+topic", lambda f: f.topic),
         FactColumn("place", "#loc+name", lambda f: f.place),
         FactColumn("cause", "#cause", lambda f: f.cause),
         FactColumn("attributed_to", "#meta+attribution", lambda f: f.attributed_to),
-        FactColumn("value", value_tag, lambda f: (x := q(f)) and x.value),
+        FactColumn("value", value_tag, lambda f: (x := q(f)) and x.value, type="number"),
         FactColumn("unit", "#indicator+unit", lambda f: (x := q(f)) and x.unit),
-        FactColumn("qualifier", "#meta+qualifier", lambda f: (x := q(f)) and x.qualifier),
-        FactColumn("lower_bound", "#indicator+value+min", lambda f: (x := q(f)) and x.lower_bound),
-        FactColumn("upper_bound", "#indicator+value+max", lambda f: (x := q(f)) and x.upper_bound),
+        FactColumn(
+            "qualifier",
+            "#meta+qualifier",
+            lambda f: (x := q(f)) and x.qualifier,
+            enum=_values(Qualifier),
+        ),
+        FactColumn(
+            "lower_bound",
+            "#indicator+value+min",
+            lambda f: (x := q(f)) and x.lower_bound,
+            type="number",
+        ),
+        FactColumn(
+            "upper_bound",
+            "#indicator+value+max",
+            lambda f: (x := q(f)) and x.upper_bound,
+            type="number",
+        ),
         FactColumn("as_stated", "#meta+as_stated", lambda f: (x := q(f)) and x.as_stated),
         FactColumn(
             "value_unknown_reason",
@@ -130,18 +185,22 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
             lambda f: (x := q(f)) and x.unknown_reason,
         ),
         *date_columns("date", date_tag, lambda f: f.date),
-        FactColumn("derived", "#meta+derived", lambda f: f.derived),
+        FactColumn("derived", "#meta+derived", lambda f: f.derived, type="boolean"),
         FactColumn("formula", "#meta+formula", lambda f: f.derivation and f.derivation.formula),
         FactColumn(
             "derived_from",
             "#meta+derived_from",
             lambda f: f.derivation and " ".join(f.derivation.derived_from),
         ),
-        FactColumn("list_complete", "#meta+list_complete", lambda f: f.list_complete),
+        FactColumn(
+            "list_complete", "#meta+list_complete", lambda f: f.list_complete, type="boolean"
+        ),
         FactColumn("list_note", "#meta+list_note", lambda f: f.list_note),
         FactColumn("caveats", "#meta+caveats", lambda f: caveat_codes(f.caveats)),
-        FactColumn("rank", "#meta+rank", lambda f: f.rank),
-        FactColumn("record_status", "#status+record", lambda f: f.record_status),
+        FactColumn("rank", "#meta+rank", lambda f: f.rank, enum=_values(Rank)),
+        FactColumn(
+            "record_status", "#status+record", lambda f: f.record_status, enum=_values(RecordStatus)
+        ),
         *citation_columns(lambda f: f.citations),
         FactColumn("match_snippet", "#meta+match", lambda f: f.match.snippet if f.match else None),
         FactColumn("recorded_at", "#date+recorded", lambda f: json_time(f.recorded_at)),
@@ -156,7 +215,7 @@ MISSION_COLUMNS = [
     Mission("acronym", "#org+mission+acronym", lambda m: m.acronym),
     Mission("label", "#org+mission+label", lambda m: m.label),
     Mission("kind", "#org+type", lambda m: m.kind),
-    Mission("status", "#status", lambda m: m.status),
+    Mission("status", "#status", lambda m: m.status, enum=_values(MissionStatus)),
     Mission("host_country_iso3", "#country+code", lambda m: m.host_country and m.host_country.iso3),
     Mission("host_country_name", "#country+name", lambda m: m.host_country and m.host_country.name),
     Mission("supports", "#org+supports+code", lambda m: m.supports and m.supports.slug),
@@ -175,7 +234,7 @@ Actor = CsvColumn[ActorOut]
 ACTOR_COLUMNS = [
     Actor("slug", "#org+actor+code", lambda a: a.slug),
     Actor("name", "#org+actor+name", lambda a: a.name),
-    Actor("kind", "#org+actor+type", lambda a: a.kind),
+    Actor("kind", "#org+actor+type", lambda a: a.kind, enum=_values(ActorKind)),
     Actor("title", "#meta+title", lambda a: a.title),
     Actor("country_iso3", "#country+code", lambda a: a.country and a.country.iso3),
     Actor("country_name", "#country+name", lambda a: a.country and a.country.name),
@@ -186,12 +245,25 @@ SOURCE_COLUMNS = [
     SourceRow("id", "#meta+source+id", lambda s: s.id),
     SourceRow("publisher", "#org+publisher+name", lambda s: s.publisher),
     SourceRow("title", "#meta+source+title", lambda s: s.title),
-    SourceRow("title_derived", "#meta+source+title+derived", lambda s: s.title_derived),
+    SourceRow(
+        "title_derived", "#meta+source+title+derived", lambda s: s.title_derived, type="boolean"
+    ),
     SourceRow("title_derivation", "#meta+source+title+derivation", lambda s: s.title_derivation),
     SourceRow("url", "#meta+source+url", lambda s: s.url),
     SourceRow("language", "#meta+lang", lambda s: s.language),
     *date_columns("published", "#date+published", lambda s: s.published),
     SourceRow("sha256", "#meta+sha256", lambda s: s.sha256),
-    SourceRow("length", "#meta+length+num", lambda s: s.length),
+    SourceRow("length", "#meta+length+num", lambda s: s.length, type="integer"),
     SourceRow("caveats", "#meta+caveats", lambda s: caveat_codes(s.caveats)),
+]
+
+Cited = CsvColumn[CitationOut]
+CITATION_COLUMNS = [
+    Cited("source_id", "#meta+source", lambda c: c.source_id),
+    Cited("start", "#meta+quote+start", lambda c: c.start, type="integer"),
+    Cited("end", "#meta+quote+end", lambda c: c.end, type="integer"),
+    Cited("quote", "#meta+quote", lambda c: c.quote),
+    Cited("prefix", "#meta+quote+prefix", lambda c: c.prefix),
+    Cited("suffix", "#meta+quote+suffix", lambda c: c.suffix),
+    Cited("source_url", "#meta+source+url", lambda c: c.source_url),
 ]

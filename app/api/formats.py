@@ -1,4 +1,5 @@
-"""Choosing a representation (JSON or CSV) and writing CSV, with an optional HXL row.
+"""Choosing a representation (JSON, CSV or NDJSON) and writing the row formats: CSV, with an
+optional HXL row, and NDJSON (one JSON record per line).
 
 HXL (the Humanitarian Exchange Language, used by HDX and OCHA) is a second header row of
 hashtags that tells tools what each column holds: `#country+code`, `#date+reported`...
@@ -12,23 +13,42 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
 from app.api.accept import prefers
 from app.api.problems import invalid
 
 T = TypeVar("T")
-FORMATS = ("json", "csv")
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+NDJSON_MEDIA_TYPE = "application/x-ndjson"
+# Every representation a list has, by its `format` name: the one declaration that the
+# parameter, the Accept header and the OpenAPI contents read.
+FORMATS = {"json": "application/json", "csv": "text/csv", "ndjson": NDJSON_MEDIA_TYPE}
+# Row formats: without `limit`, the whole list is streamed in them, one record at a time.
+ROW_FORMATS = ("csv", "ndjson")
 
 
 @dataclass(frozen=True)
 class OutputFormat:
-    name: str  # json or csv
+    name: str  # a key of FORMATS
     hxl: bool
 
     @property
     def csv(self) -> bool:
         return self.name == "csv"
+
+    @property
+    def rows(self) -> bool:
+        """A row format (CSV or NDJSON) rather than a JSON page."""
+        return self.name in ROW_FORMATS
+
+
+def _preferred_format(accept: str | None) -> str:
+    """The row format the Accept header ranks above JSON, if any (a tie keeps JSON)."""
+    for name in ROW_FORMATS:
+        if prefers(accept, FORMATS[name]):
+            return name
+    return "json"
 
 
 async def output_format(
@@ -37,7 +57,9 @@ async def output_format(
         str | None,
         Query(
             max_length=20,
-            description="`json` (default) or `csv`. `Accept: text/csv` also selects CSV.",
+            description="`json` (default), `csv` or `ndjson` (one JSON record per line). "
+            "`Accept: text/csv` or `application/x-ndjson` also selects them. Without `limit`, "
+            "CSV and NDJSON stream the whole list.",
         ),
     ] = None,
     hxl: Annotated[
@@ -49,7 +71,7 @@ async def output_format(
     if format is not None and format not in FORMATS:
         allowed = ", ".join(FORMATS)
         raise invalid("query", "format", f"unknown format {format!r}; use one of: {allowed}")
-    name = format or ("csv" if prefers(request.headers.get("accept"), "text/csv") else "json")
+    name = format or _preferred_format(request.headers.get("accept"))
     if hxl and name != "csv":
         raise invalid("query", "hxl", "HXL hashtags are a CSV header row: add format=csv")
     return OutputFormat(name=name, hxl=hxl)
@@ -60,9 +82,15 @@ FormatDep = Annotated[OutputFormat, Depends(output_format)]
 
 @dataclass(frozen=True)
 class CsvColumn(Generic[T]):
+    """A column: its header, its HXL hashtag, how a record gives its cell, and what its cells
+    hold, as a Frictionless Table Schema field says it (`type`, and the closed vocabulary a
+    text column is drawn from)."""
+
     header: str
     hxl: str
     value: Callable[[T], Any]
+    type: str = "string"  # string, integer, number, boolean, date, datetime
+    enum: tuple[str, ...] = ()
 
 
 # A spreadsheet reads a cell that begins with one of these as a formula (OWASP's list for CSV
@@ -118,6 +146,30 @@ def csv_response(
     )
 
 
-def csv_openapi(description: str = "The list as CSV (see `format`).") -> dict[str, Any]:
-    """The OpenAPI content entry of an operation that can answer in CSV."""
-    return {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": description}
+def ndjson_lines(batches: Iterable[Sequence[BaseModel]]) -> Iterator[bytes]:
+    """One JSON record per line, each as the JSON list writes it, a batch at a time."""
+    for batch in batches:
+        yield b"".join(item.model_dump_json().encode() + b"\n" for item in batch)
+
+
+def rows_response(
+    output: OutputFormat,
+    columns: Sequence[CsvColumn[T]],
+    batches: Iterable[Sequence[T]],
+    *,
+    filename: str,
+    headers: dict[str, str] | None = None,
+) -> StreamingResponse:
+    """The records in the row format asked for: CSV (with `columns`) or NDJSON."""
+    if output.name == "ndjson":
+        records: Iterable[Sequence[BaseModel]] = batches  # type: ignore[assignment]
+        return StreamingResponse(
+            ndjson_lines(records), media_type=NDJSON_MEDIA_TYPE, headers=headers or {}
+        )
+    return csv_response(columns, batches, hxl=output.hxl, filename=filename, headers=headers)
+
+
+def list_openapi(description: str = "The list as CSV or NDJSON (see `format`).") -> dict[str, Any]:
+    """The OpenAPI content entries of an operation that can answer in the row formats."""
+    text = {"schema": {"type": "string"}}
+    return {"content": {FORMATS[name]: text for name in ROW_FORMATS}, "description": description}

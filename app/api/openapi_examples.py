@@ -45,6 +45,8 @@ EXAMPLE_PATHS = {
     "/search": "/search?q=cholera",
     "/changes": "/changes",
     "/changes/{change_id}": "/changes/1",
+    "/citations": "/citations",
+    "/datapackage.json": "/datapackage.json",
 }
 LIST_CUT = 2
 

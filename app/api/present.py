@@ -25,6 +25,8 @@ from app.api.schemas import (
     QuantityOut,
     SearchMatch,
     SourceSummary,
+    TextPositionSelector,
+    TextQuoteSelector,
 )
 from app.db.tables import (
     RECORD_CURRENT,
@@ -41,6 +43,7 @@ from app.db.tables import (
 )
 from app.domain.caveats import MESSAGES, fact_caveat_codes, merged_codes, source_caveat_codes
 from app.domain.dates import interval
+from app.domain.quotes import quote_context
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
 from app.domain.vocabulary import VOCABULARY, CaveatCode
 from app.queries import entities
@@ -48,7 +51,9 @@ from app.queries.citations import linked_citations
 from app.queries.moment import reading_as_of
 
 
-def quote_out(source_id: str, start: int, end: int, quote: str, source_url: str) -> CitationOut:
+def quote_out(
+    source_id: str, start: int, end: int, quote: str, source_url: str, prefix: str, suffix: str
+) -> CitationOut:
     return CitationOut(
         source_id=source_id,
         start=start,
@@ -56,21 +61,25 @@ def quote_out(source_id: str, start: int, end: int, quote: str, source_url: str)
         quote=quote,
         source_url=source_url,
         href=f"/sources/{source_id}#cite-{start}-{end}",
+        selectors=(
+            TextQuoteSelector(exact=quote, prefix=prefix, suffix=suffix),
+            TextPositionSelector(start=start, end=end),
+        ),
     )
 
 
-def citation_out(citation: Citation, source_url: str) -> CitationOut:
-    return quote_out(
-        citation.source_id, citation.char_start, citation.char_end, citation.quote, source_url
-    )
+def citation_out(citation: Citation, source: Source) -> CitationOut:
+    start, end = citation.char_start, citation.char_end
+    prefix, suffix = quote_context(source.text, start, end)
+    return quote_out(citation.source_id, start, end, citation.quote, source.url, prefix, suffix)
 
 
 def _group_citations(
     rows: Iterable[Sequence[Any]],
 ) -> dict[int | str, list[CitationOut]]:
     grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
-    for key, source_id, start, end, quote, url in rows:
-        grouped[key].append(quote_out(source_id, start, end, quote, url))
+    for key, source_id, start, end, quote, url, prefix, suffix in rows:
+        grouped[key].append(quote_out(source_id, start, end, quote, url, prefix, suffix))
     return grouped
 
 

@@ -28,6 +28,32 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class TextQuoteSelector(Out):
+    """W3C Web Annotation: the quote by its words and their context, so a copy of the text
+    whose offsets moved (re-saved, re-wrapped, edited) can still be searched for it."""
+
+    type: Literal["TextQuoteSelector"] = Field(
+        default="TextQuoteSelector", description="The selector's type, as the model names it."
+    )
+    exact: str = Field(description="The quoted words, verbatim (the citation's `quote`).")
+    prefix: str = Field(
+        description="Up to 32 code points of the text just before the quote (fewer at its start)."
+    )
+    suffix: str = Field(
+        description="Up to 32 code points of the text just after the quote (fewer at its end)."
+    )
+
+
+class TextPositionSelector(Out):
+    """W3C Web Annotation: the quote by its offsets in the source text, in code points."""
+
+    type: Literal["TextPositionSelector"] = Field(
+        default="TextPositionSelector", description="The selector's type, as the model names it."
+    )
+    start: int = Field(description="Offset of the first character (the citation's `start`).")
+    end: int = Field(description="Offset just past the last character (the citation's `end`).")
+
+
 class CitationOut(Out):
     """A verbatim quote and where it stands: `source text[start:end] == quote`."""
 
@@ -37,6 +63,18 @@ class CitationOut(Out):
     quote: str = Field(description="The source's words, verbatim.")
     source_url: str = Field(description="Where the source document was published.")
     href: str = Field(description="This quote in the API's copy of the source text.")
+    selectors: tuple[TextQuoteSelector, TextPositionSelector] = Field(
+        description="The quote as Web Annotation selectors: by its words with their context "
+        "(to find it again in a copy of the article whose offsets moved), and by position."
+    )
+
+    @property
+    def prefix(self) -> str:
+        return self.selectors[0].prefix
+
+    @property
+    def suffix(self) -> str:
+        return self.selectors[0].suffix
 
 
 class QuantityOut(Out):
@@ -406,6 +444,13 @@ class Attribution(BaseModel):
     claim: str = Field(
         description="What the fact says; for a derived figure, its value and how it was calculated."
     )
+    sentence: str = Field(
+        description="One article-ready sentence: the figure with its qualifier's meaning kept "
+        '("over 6,000"), then "according to ... cited by <publisher>", or "calculated from '
+        'figures reported by ..." for a derived figure (`style=sentence`)."'
+    )
+    markdown: str = Field(description="The sentence in Markdown, linked (`style=markdown`).")
+    html: str = Field(description="The sentence as an HTML fragment, linked (`style=html`).")
     quote: str = Field(description="The first quote that states the fact, verbatim.")
     quotes: list[CitationOut] = Field(description="Every quote that states it.")
     source: CitationSource = Field(description="The source of the first quote.")

@@ -30,6 +30,12 @@ REDOC_POLICY = (
     "img-src 'self' data:; connect-src 'self'; worker-src blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 )
+# Embeddable cards: any site may frame them; they run only the app's resize notifier and load
+# only its stylesheet and images.
+EMBED_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors *; base-uri 'none'; form-action 'none'"
+)
 DOCS_POLICIES = {"/docs": SWAGGER_POLICY, "/redoc": REDOC_POLICY}
 
 ALWAYS = {

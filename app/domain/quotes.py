@@ -3,6 +3,16 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# Characters of context on each side of a quote (W3C Web Annotation TextQuoteSelector): enough
+# to tell apart two occurrences of the same words, short enough to survive edits nearby.
+CONTEXT_CHARS = 32
+
+
+def quote_context(text: str, start: int, end: int) -> tuple[str, str]:
+    """The prefix and suffix of the span `text[start:end]`: up to CONTEXT_CHARS code points
+    each, fewer at the text's ends."""
+    return text[max(start - CONTEXT_CHARS, 0) : start], text[end : end + CONTEXT_CHARS]
+
 
 @dataclass(frozen=True)
 class Span:

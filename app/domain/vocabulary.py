@@ -200,6 +200,9 @@ class FactKind:
     key_figure: str | None = None  # its name among a mission's key figures
     received_money: bool = False  # money received: says nothing of what was spent
     unit: str | None = None  # the unit its quantities are in, where the kind fixes one
+    # How a figure of the kind reads in an article's sentence: {figure} (with its qualifier),
+    # {mission}, {country}, {actor}, {place}. Kinds without one read as their summary.
+    sentence: str | None = None
 
     def in_group(self, group: Group) -> bool:
         return group in self.groups
@@ -231,6 +234,7 @@ _DECLARED = (
         value_tag=_PERSONNEL,
         date_tag=DATE_AS_OF,
         key_figure="personnel_deployed",
+        sentence="{mission} had deployed {figure}",
     ),
     _kind(
         "personnel.planned",
@@ -241,6 +245,7 @@ _DECLARED = (
         "quantity",
         value_tag=_PERSONNEL,
         key_figure="personnel_planned",
+        sentence="{mission} planned to deploy {figure}",
     ),
     _kind(
         "personnel.deployed_share",
@@ -252,6 +257,7 @@ _DECLARED = (
         value_tag="#capacity+personnel+pct",
         key_figure="personnel_deployed_share",
         unit="percent",
+        sentence="{mission} had deployed {figure} of its planned personnel",
     ),
     _kind(
         "funding.received",
@@ -265,6 +271,7 @@ _DECLARED = (
         key_figure="funding_received",
         received_money=True,
         unit="USD",
+        sentence="The fund of {mission} had received {figure}",
     ),
     _kind(
         "funding.unallocated",
@@ -277,6 +284,7 @@ _DECLARED = (
         date_tag=DATE_AS_OF,
         key_figure="funding_unallocated",
         unit="USD",
+        sentence="{figure} of the fund of {mission} remained unallocated",
     ),
     _kind(
         "funding.allocated",
@@ -288,6 +296,7 @@ _DECLARED = (
         value_tag=_MONEY,
         key_figure="funding_allocated",
         unit="USD",
+        sentence="{figure} of the fund of {mission} was allocated",
     ),
     _kind(
         "funding.need",
@@ -372,6 +381,7 @@ _DECLARED = (
         value_tag=_PEOPLE,
         date_tag=DATE_OCCURRED,
         unit="people",
+        sentence="{figure} were displaced in {country}",
     ),
     _kind(
         "indicator.territorial_control",
@@ -384,6 +394,7 @@ _DECLARED = (
         value_tag="#indicator+control+pct",
         date_tag=DATE_AS_OF,
         unit="percent",
+        sentence="{actor} controlled {figure} of {place}",
     ),
     _kind(
         "position",

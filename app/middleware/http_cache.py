@@ -24,12 +24,15 @@ from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.api.accept import accepts_gzip
 from app.api.http_dates import http_date, parse_http_date
 from app.db.version_probe import VersionProbe
 from app.middleware.response_cache import CachedResponse, ResponseCache
 
-# Headers that select the representation: part of the tag, and named in Vary.
-VARY = ("accept",)
+# Headers that select the representation: part of the tag, and named in Vary. Of
+# Accept-Encoding only the choice it makes (gzip or not) is part of the tag, so clients that
+# word it differently share answers.
+VARY = ("Accept", "Accept-Encoding")
 UNCACHED_PREFIXES = ("/health",)
 # Files served as they are (the docs' scripts and styles) carry their own validators.
 STATIC_PREFIX = "/static/"
@@ -43,7 +46,8 @@ def entity_tag(version: int, scope: Scope, headers: Headers) -> str:
         f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{scope['path']}"
         f"?{scope.get('query_string', b'').decode('latin-1')}"
     )
-    material = "\n".join([str(version), url, *(f"{h}:{headers.get(h, '')}" for h in VARY)])
+    coding = "gzip" if accepts_gzip(headers.get("accept-encoding")) else "identity"
+    material = "\n".join([str(version), url, f"accept:{headers.get('accept', '')}", coding])
     return '"' + hashlib.sha256(material.encode()).hexdigest()[:32] + '"'
 
 
@@ -152,7 +156,7 @@ class HttpCache:
         headers = MutableHeaders()
         headers["etag"] = tag
         headers["cache-control"] = self.cache_control()
-        headers["vary"] = ", ".join(v.title() for v in VARY)
+        headers["vary"] = ", ".join(VARY)
         await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
         await send({"type": "http.response.body", "body": b""})
 
@@ -252,7 +256,10 @@ class _Responder:
 
     def _start(self, message: Message) -> Message:
         headers = MutableHeaders(scope=message)
-        headers.setdefault("vary", ", ".join(v.title() for v in VARY))
+        varies = {v.strip().lower() for v in headers.get("vary", "").split(",")}
+        for name in VARY:
+            if name.lower() not in varies:
+                headers.add_vary_header(name)
         if message["status"] != 200 or self.before is None or self.tag is None:
             return message
         after = self.cache.data_version()

@@ -18,8 +18,9 @@ def _add_policy(headers: MutableHeaders, path: str) -> None:
     content_type = headers.get("content-type", "")
     if "content-security-policy" not in headers:
         headers["Content-Security-Policy"] = policy_for(path, content_type)
-    if not content_type.startswith("image/svg+xml"):
-        # frame-ancestors for browsers that predate it; charts stay embeddable.
+    if "frame-ancestors 'none'" in headers["content-security-policy"]:
+        # The same for browsers that predate frame-ancestors; charts and cards stay
+        # embeddable.
         headers["X-Frame-Options"] = "DENY"
 
 

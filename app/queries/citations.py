@@ -1,14 +1,17 @@
 """Citations of missions, actors and fact versions, through their link tables."""
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Integer, Row, Select, case, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.db.tables import ActorCitation, Citation, FactCitation, MissionCitation, Source
+from app.domain.quotes import CONTEXT_CHARS
 from app.queries.moment import citation_served, reading_as_of
+from app.queries.sorting import SortField, Sorting
 
 CitationLink = type[MissionCitation] | type[ActorCitation] | type[FactCitation]
 _KEY_COLUMN = {
@@ -21,12 +24,17 @@ _KEY_COLUMN = {
 def linked_citations(
     session: Session, *, link: CitationLink, keys: Collection[Any]
 ) -> Sequence[Row[Any]]:
-    """(key, source id, start, end, quote, source url) for every record whose key is given, in
-    citation order. Plain columns rather than Citation objects: a page of 50 facts has a
-    hundred or more citations, and loading each as an ORM object cost more than the query."""
+    """(key, source id, start, end, quote, source url, prefix, suffix) for every record whose
+    key is given, in citation order. Plain columns rather than Citation objects: a page of 50
+    facts has a hundred or more citations, and loading each as an ORM object cost more than
+    the query. The quote's context is cut from the source text by the database, so the text
+    itself is never sent (both engines count `substr` positions in code points, as spans do);
+    it equals app.domain.quotes.quote_context."""
     if not keys:
         return []
     key = getattr(link, _KEY_COLUMN[link])
+    start, end = col(Citation.char_start), col(Citation.char_end)
+    prefix_from = case((start > CONTEXT_CHARS, start - CONTEXT_CHARS), else_=0).cast(Integer)
     query = (
         select_columns(
             key,
@@ -35,6 +43,8 @@ def linked_citations(
             col(Citation.char_end),
             col(Citation.quote),
             col(Source.url),
+            func.substr(col(Source.text), prefix_from + 1, start - prefix_from),
+            func.substr(col(Source.text), end + 1, CONTEXT_CHARS),
         )
         .join(Citation, col(Citation.id) == link.citation_id)
         .join(Source, col(Source.id) == Citation.source_id)
@@ -51,3 +61,23 @@ def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citatio
         .order_by(col(Citation.char_start), col(Citation.char_end))
     )
     return session.exec(query).all()
+
+
+_CITATION_KEY = SortField("id", col(Citation.id), kind=int)
+CITATION_SORTING = Sorting(
+    fields={
+        "id": _CITATION_KEY,
+        "source": SortField("source", col(Citation.source_id)),
+        "start": SortField("start", col(Citation.char_start), kind=int),
+    },
+    default="source,start",
+    key=_CITATION_KEY,
+)
+
+
+def citation_query(*, source_id: str | None, as_of: datetime | None) -> Select:
+    """Every cited span served at the moment (of one source, if given)."""
+    query = select(Citation).where(citation_served(as_of))
+    if source_id is not None:
+        query = query.where(Citation.source_id == source_id)
+    return query

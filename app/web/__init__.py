@@ -5,7 +5,7 @@ from importlib.resources import files
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app.web import assets, chart_routes, pages
+from app.web import assets, chart_routes, embeds, pages
 
 STATIC_URL = "/static/site"
 
@@ -17,4 +17,5 @@ def install_web(app: FastAPI) -> None:
     app.mount(STATIC_URL, StaticFiles(directory=str(files("app.web") / "static")), name="site")
     app.include_router(assets.router)
     app.include_router(chart_routes.router)
+    app.include_router(embeds.router)
     app.include_router(pages.router)

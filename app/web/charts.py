@@ -43,6 +43,8 @@ class Chart:
     title: str
     description: str  # everything the chart shows, in words: its alt text on a page
     svg: str
+    width: float = 0  # as displayed, in CSS pixels
+    height: float = 0
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,13 @@ class _Canvas:
         if not len(self.defs):
             self.root.remove(self.defs)
         svg = ET.tostring(self.root, encoding="unicode", xml_declaration=True) + "\n"
-        return Chart(title=self.title, description=self.description, svg=svg)
+        return Chart(
+            title=self.title,
+            description=self.description,
+            svg=svg,
+            width=WIDTH * DISPLAY_SCALE,
+            height=height * DISPLAY_SCALE,
+        )
 
 
 def _n(number: float) -> str:

@@ -90,3 +90,7 @@ def timeline(session: Session, sheet: MissionSheet) -> Chart:
         entries=entries,
         credit=_credit(session, sheet, list(sheet.timeline)),
     )
+
+
+# Every chart a mission has, by the name in its URL (/missions/{slug}/charts/{name}.svg).
+CHARTS = {"personnel": personnel, "funding": funding, "timeline": timeline}

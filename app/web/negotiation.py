@@ -21,6 +21,7 @@ PUBLIC_PATH_KEY = "mission_facts.public_path"
 
 NEGOTIATED_PATHS = (
     re.compile(r"/"),
+    re.compile(r"/facts/[^/]+"),
     re.compile(r"/missions/[^/]+"),
     re.compile(r"/sources/[^/]+"),
 )

@@ -10,6 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
+from app.api.attribution import plain_sentence
+from app.api.fact_context import fact_context
 from app.api.present import present_facts, source_summary
 from app.api.security_policy import page_policy, style_hash
 from app.api.sessions import SessionDep
@@ -17,6 +19,8 @@ from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.queries.facts import select_facts
 from app.web import mission_charts
+from app.web.embeds import discovery_link, embed_of, iframe, oembed_url
+from app.web.json_ld import fact_document, script_text
 from app.web.negotiation import PAGES_PREFIX, PUBLIC_PATH_KEY
 from app.web.sheet import MissionSheet, all_missions, build_sheet
 from app.web.source_text import anchor_id, mark_cited_spans
@@ -124,13 +128,43 @@ def mission_page(slug: str, request: Request, session: SessionDep) -> HTMLRespon
     if mission is None:
         return _not_found(request, f"No mission with slug “{_shown(slug)}”.", "/")
     sheet = build_sheet(session, mission)
-    return _page(
+    page = _page(
         request,
         "mission.html",
         sheet=sheet,
         charts=_charts(session, sheet),
         data=_data_links(slug),
+        oembed_url=oembed_url(request, f"/missions/{slug}"),
     )
+    page.headers["Link"] = discovery_link(request, f"/missions/{slug}")
+    return page
+
+
+@router.get("/facts/{fact_id}")
+def fact_page(fact_id: str, request: Request, session: SessionDep) -> HTMLResponse:
+    """The permalink a reader clicks: the fact, its quotes, a sentence to paste, the embed
+    snippet, and schema.org JSON-LD of the figure and its citation."""
+    try:
+        context = fact_context(session, fact_id)
+    except HTTPException:
+        return _not_found(request, f"No fact with id “{_shown(fact_id)}”.", "/")
+    fact = context.fact
+    site = str(request.base_url).rstrip("/")
+    permalink = f"{site}/facts/{fact.id}"
+    embed = embed_of(session, f"/facts/{fact.id}")
+    assert embed is not None
+    page = _page(
+        request,
+        "fact.html",
+        fact=fact,
+        facts_by_id={fact.id: fact, **context.inputs},
+        sentence=plain_sentence(context.sentence),
+        json_ld=script_text(fact_document(context, permalink=permalink, site=site + "/")),
+        oembed_url=oembed_url(request, f"/facts/{fact.id}"),
+        iframe=iframe(site + embed.card_path, embed.title, embed.width, embed.height),
+    )
+    page.headers["Link"] = discovery_link(request, f"/facts/{fact.id}")
+    return page
 
 
 @router.get("/sources/{source_id}")

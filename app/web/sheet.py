@@ -215,7 +215,8 @@ def source_credits(session: Session, citations: list[CitationOut]) -> list[Sourc
             credits.append(
                 SourceCredit(
                     publisher=source.publisher,
-                    title=source.title,
+                    # A title read from the page address is no headline: never quoted as one.
+                    title=None if source.title_derived else source.title,
                     published=date_in_words(published_date(source)),
                     url=source.url,
                 )

@@ -18,6 +18,7 @@ from app.db.tables import (
 )
 from app.domain.countries import lookup_country
 from app.domain.derivation import Figure, derive
+from app.domain.entity_tags import identity_tag, record_tag
 from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.quotes import words_outside_quotes
 from app.domain.spec import FactIn
@@ -28,7 +29,7 @@ from app.writes.versions import API_ORIGIN, add_version, fact_content, retract, 
 
 def record_etag(row: Fact) -> str:
     """The validator of a fact record: its version (If-Match compares against it)."""
-    return f'"v{row.version}"'
+    return record_tag(row.version)
 
 
 def latest_version(session: Session, fact_id: str) -> Fact | None:
@@ -41,7 +42,8 @@ def check_if_match(if_match: str | None, row: Fact) -> None:
     """RFC 9110 If-Match, strong comparison: a stale version gets a 412 and nothing changes."""
     if if_match is None:
         return
-    tags = [tag.strip() for tag in if_match.split(",")]
+    # The tag of a compressed answer names the same version.
+    tags = [identity_tag(tag.strip()) for tag in if_match.split(",")]
     if "*" in tags or record_etag(row) in tags:
         return
     raise StaleVersion(

@@ -43,3 +43,10 @@ def walk_facts(node: Any) -> Iterator[dict[str, Any]]:
 
 def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in items}
+
+
+def version_tag(response: Response, version: int) -> str:
+    """The entity tag a record's answer carries at this version: `"v2"`, or `"v2-gzip"`
+    when the answer came gzip-compressed (a strong tag names the exact bytes)."""
+    coded = response.headers.get("content-encoding") == "gzip"
+    return f'"v{version}-gzip"' if coded else f'"v{version}"'

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 
 from app.api.csv_columns import ACTOR_COLUMNS
-from app.api.formats import FormatDep, csv_openapi
+from app.api.formats import FormatDep, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import present_actors, present_facts
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/actors", tags=["actors"])
     "",
     summary="People, bodies and groups",
     response_model=Page[ActorOut],
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_actors(
     request: Request,

@@ -2,14 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 from xml.sax.saxutils import escape, quoteattr
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, col, select
 
 from app.api.csv_columns import json_time
-from app.api.formats import CsvColumn, FormatDep, csv_openapi
+from app.api.formats import CsvColumn, FormatDep, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.problems import invalid, problem_responses
@@ -25,14 +25,16 @@ router = APIRouter(tags=["changes"])
 _KEY = SortField("id", col(Change.id), kind=int)
 CHANGE_SORTING = Sorting(fields={"id": _KEY}, default="id", key=_KEY)
 ATOM_LIMIT = 50
+CHANGE_ACTIONS = get_args(ChangeOut.model_fields["action"].annotation)
+RECORD_TYPES = get_args(ChangeOut.model_fields["record_type"].annotation)
 CHANGE_COLUMNS = [
-    CsvColumn[ChangeOut]("id", "#meta+id", lambda c: c.id),
+    CsvColumn[ChangeOut]("id", "#meta+id", lambda c: c.id, type="integer"),
     CsvColumn[ChangeOut]("recorded_at", "#date+recorded", lambda c: json_time(c.recorded_at)),
     CsvColumn[ChangeOut]("recorded_by", "#contributor+name", lambda c: c.recorded_by),
-    CsvColumn[ChangeOut]("action", "#meta+action", lambda c: c.action),
-    CsvColumn[ChangeOut]("record_type", "#meta+type", lambda c: c.record_type),
+    CsvColumn[ChangeOut]("action", "#meta+action", lambda c: c.action, enum=CHANGE_ACTIONS),
+    CsvColumn[ChangeOut]("record_type", "#meta+type", lambda c: c.record_type, enum=RECORD_TYPES),
     CsvColumn[ChangeOut]("record_id", "#meta+record", lambda c: c.record_id),
-    CsvColumn[ChangeOut]("version", "#meta+version", lambda c: c.version),
+    CsvColumn[ChangeOut]("version", "#meta+version", lambda c: c.version, type="integer"),
     CsvColumn[ChangeOut]("reason", "#description", lambda c: c.reason),
     CsvColumn[ChangeOut]("href", "#meta+url", lambda c: c.href),
     CsvColumn[ChangeOut]("version_href", "#meta+url+version", lambda c: c.version_href),
@@ -101,7 +103,7 @@ def _since(value: str | None) -> datetime | None:
     "/changes",
     summary="Every change to the data, oldest first",
     response_model=ChangeList,
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_changes(
     request: Request,

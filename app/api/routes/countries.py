@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import COUNTRY_COLUMNS
-from app.api.formats import FormatDep, csv_openapi
+from app.api.formats import FormatDep, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import actor_ref, present_facts
@@ -57,7 +57,7 @@ def present_countries(session: Session, rows: Sequence[Country]) -> list[Country
     "",
     summary="Countries the facts involve",
     response_model=Page[CountrySummary],
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_countries(
     request: Request,

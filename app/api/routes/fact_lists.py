@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Request, Response
 from sqlmodel import Session
 
-from app.api.formats import FormatDep, OutputFormat, csv_openapi
+from app.api.formats import FormatDep, OutputFormat, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep, PageParams
 from app.api.present import present_facts
@@ -181,6 +181,6 @@ def add_fact_list_routes(router: APIRouter, routes: Sequence[FactListRoute]) -> 
             methods=["GET"],
             summary=route.summary,
             response_model=FactList,
-            responses={200: csv_openapi(), **problem_responses(*statuses)},
+            responses={200: list_openapi(), **problem_responses(*statuses)},
             tags=list(route.tags) or None,
         )

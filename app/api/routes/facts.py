@@ -1,17 +1,17 @@
 """/facts: every fact in one flat list, one fact by its permanent id, and its attribution."""
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
-from fastapi.responses import PlainTextResponse
-from sqlmodel import Session
 
 from app.api.accept import prefers
-from app.api.attribution import attribution_text, claim, derived_inputs
-from app.api.formats import FormatDep, csv_openapi
+from app.api.attribution import claim, html_sentence, markdown_sentence, plain_sentence
+from app.api.fact_context import current_fact, fact_context
+from app.api.formats import FormatDep, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
-from app.api.present import merged, present_facts, published_date, source_caveats, source_summary
+from app.api.present import merged, present_facts, source_caveats, source_summary
 from app.api.problems import invalid, problem_responses
 from app.api.routes.common import (
     SLUG_PATTERN,
@@ -34,12 +34,11 @@ from app.api.schemas import (
     FactVersionOut,
 )
 from app.api.sessions import SessionDep
-from app.api.wording import date_in_words
 from app.db.tables import Source
+from app.domain.entity_tags import record_tag
 from app.domain.search_text import QuerySyntaxError, SearchQuery, parse_query
 from app.domain.vocabulary import FACT_KINDS, DateMatch, Qualifier
-from app.queries import entities
-from app.queries.facts import BY_KIND, fact_versions, get_fact, get_facts
+from app.queries.facts import BY_KIND, fact_versions
 from app.queries.moment import reading_as_of
 
 router = APIRouter(prefix="/facts", tags=["facts"])
@@ -78,7 +77,7 @@ def parsed_search(q: str | None) -> SearchQuery | None:
     "",
     summary="Every fact, flat, filtered and searched",
     response_model=FactList,
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_facts(
     request: Request,
@@ -144,13 +143,6 @@ def list_facts(
     )
 
 
-def _current(session: Session, fact_id: str) -> FactOut:
-    row = get_fact(session, fact_id=fact_id)
-    if row is None:
-        raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
-    return present_facts(session, [row])[0]
-
-
 @router.get(
     "/{fact_id}",
     summary="One fact by its permanent id",
@@ -162,11 +154,27 @@ def get_one_fact(
 ) -> FactOut:
     """The current version of the fact, or its retraction (`record_status: retracted`, with
     the reason in its history). Ids never change, so `/facts/{id}` is a permanent link. The
-    `ETag` is the record's version: send it back as `If-Match` when correcting the fact."""
-    fact = _current(session, fact_id)
+    `ETag` is the record's version (`"v3"`, or `"v3-gzip"` on a gzip-compressed answer):
+    send it back as `If-Match` when correcting the fact. A browser gets the fact's page."""
+    fact = current_fact(session, fact_id)
     response.headers.update(last_modified([fact.recorded_at]))
-    response.headers["ETag"] = f'"v{fact.version}"'
+    response.headers["ETag"] = record_tag(fact.version)
     return fact
+
+
+class CiteStyle(StrEnum):
+    sentence = "sentence"  # one article-ready sentence, plain text
+    markdown = "markdown"  # the sentence, linked, in Markdown
+    html = "html"  # the sentence, linked, as an HTML fragment
+    text = "text"  # the full attribution paragraph, plain text
+
+
+STYLE_MEDIA_TYPES = {
+    CiteStyle.sentence: "text/plain",
+    CiteStyle.markdown: "text/markdown",
+    CiteStyle.html: "text/html",
+    CiteStyle.text: "text/plain",
+}
 
 
 @router.get(
@@ -174,7 +182,12 @@ def get_one_fact(
     summary="A ready-to-paste attribution of a fact",
     response_model=Attribution,
     responses={
-        200: {"content": {"text/plain": {"schema": {"type": "string"}}}},
+        200: {
+            "content": {
+                media: {"schema": {"type": "string"}}
+                for media in dict.fromkeys(STYLE_MEDIA_TYPES.values())
+            }
+        },
         **problem_responses(404, 422),
     },
 )
@@ -186,8 +199,16 @@ def cite_fact(
         str | None,
         Query(
             max_length=20,
-            description="`json` (default) or `text` (the sentence alone). "
+            description="`json` (default) or `text` (the paragraph alone, as `style=text`). "
             "`Accept: text/plain` also selects text.",
+        ),
+    ] = None,
+    style: Annotated[
+        CiteStyle | None,
+        Query(
+            description="One rendering alone: `sentence` (an article-ready sentence, plain "
+            "text), `markdown` or `html` (the sentence with its links), `text` (the full "
+            "paragraph). JSON holds them all."
         ),
     ] = None,
 ) -> Any:
@@ -196,37 +217,42 @@ def cite_fact(
     ("According to UN reports"), every quote that states it, each source with its publication
     date at the precision known ("published on or after 25 February 2025") and URL, and a
     permalink to the fact here. A title read from a page address is never quoted as a
-    headline (`title_derived`). JSON adds the parts separately and the caveats to keep."""
+    headline (`title_derived`). JSON adds the parts separately, the caveats to keep and the
+    article-ready sentence (`sentence`, `markdown`, `html`): "Over 6,000 people were
+    displaced in Haiti on or before 25 February 2025, according to UN reports cited by
+    HaitiWire." The sentence keeps the qualifier's meaning and never names the source as
+    stating a derived figure."""
     if format is not None and format not in ("json", "text"):
         raise invalid("query", "format", f"unknown format {format!r}; use one of: json, text")
-    fact = _current(session, fact_id)
-    source_ids = list(dict.fromkeys(c.source_id for c in fact.citations))
-    sources = entities.sources_by_id(session, ids=source_ids)
-    published = {
-        sid: date_in_words(published_date(s)) if s.published_value else "on an unknown date"
-        for sid, s in sources.items()
-    }
-    inputs = (
-        derived_inputs(
-            fact,
-            present_facts(session, get_facts(session, fact_ids=fact.derivation.derived_from)),
-        )
-        if fact.derivation
-        else {}
-    )
+    if style is not None and format == "json":
+        raise invalid("query", "style", "a style is one text answer: leave out format=json")
+    context = fact_context(session, fact_id)
+    fact, inputs = context.fact, context.inputs
     permalink = str(request.url_for("get_one_fact", fact_id=fact.id))
-    text = attribution_text(
-        fact, sources=sources, published=published, inputs=inputs, permalink=permalink
-    )
+    text = context.attribution(permalink)
+    parts = context.sentence
+    renderings = {
+        CiteStyle.sentence: plain_sentence(parts),
+        CiteStyle.markdown: markdown_sentence(parts, permalink),
+        CiteStyle.html: html_sentence(parts, permalink),
+        CiteStyle.text: text,
+    }
     accept = request.headers.get("accept")
-    wants_text = format == "text" or (format is None and prefers(accept, "text/plain"))
-    if wants_text:
-        return PlainTextResponse(text + "\n")
+    if style is None and (format == "text" or (format is None and prefers(accept, "text/plain"))):
+        style = CiteStyle.text
+    if style is not None:
+        media_type = STYLE_MEDIA_TYPES[style]
+        return Response(renderings[style] + "\n", media_type=f"{media_type}; charset=utf-8")
+    source_ids = context.cited_source_ids
+    sources = context.sources
     cited = [_citation_source(sources[sid]) for sid in source_ids]
     return Attribution(
         fact_id=fact.id,
         text=text,
         claim=claim(fact, inputs),
+        sentence=renderings[CiteStyle.sentence],
+        markdown=renderings[CiteStyle.markdown],
+        html=renderings[CiteStyle.html],
         quote=fact.citations[0].quote,
         quotes=fact.citations,
         source=cited[0],

@@ -1,6 +1,8 @@
 """/: where to start."""
 
-from fastapi import APIRouter
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 router = APIRouter(tags=["index"])
@@ -13,8 +15,9 @@ class Index(BaseModel):
 
 
 @router.get("/", summary="Where to start", response_model=Index)
-def index() -> Index:
+def index(request: Request) -> Index:
     """Links to every collection of the API and to its documentation."""
+    fact_url = str(request.base_url) + "facts/mss-funding-received"
     return Index(
         name="Mission Facts API",
         description="Structured, citable facts about international security missions; every "
@@ -31,6 +34,10 @@ def index() -> Index:
             "countries": "/countries",
             "actors": "/actors",
             "sources": "/sources",
+            "citations": "/citations",
+            "changes": "/changes",
+            "datapackage": "/datapackage.json",
+            "oembed": f"/oembed?url={quote(fact_url, safe=':/')}",
             "health": "/health",
             "docs": "/docs",
             "redoc": "/redoc",

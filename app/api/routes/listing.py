@@ -1,6 +1,8 @@
-"""Answering a list request: a sorted page as JSON, or CSV (a page, or the whole list streamed).
+"""Answering a list request: a sorted page as JSON, or a row format, CSV or NDJSON (a page,
+or the whole list streamed).
 
-Every list endpoint ends here, so sort, cursor, total, CSV and HXL behave the same on each.
+Every list endpoint ends here, so sort, cursor, total, CSV, HXL and NDJSON behave the same on
+each.
 """
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -13,7 +15,7 @@ from sqlalchemy import Engine, Select
 from sqlmodel import Session
 
 from app.api.csv_columns import fact_columns
-from app.api.formats import CsvColumn, OutputFormat, csv_response
+from app.api.formats import CsvColumn, OutputFormat, rows_response
 from app.api.http_dates import last_modified
 from app.api.pagination import PageOf, PageParams, decode_cursor, read_page
 from app.api.present import caveat, fact_match, present_facts
@@ -83,18 +85,19 @@ def csv_or_page(
     filename: str,
     row_of: Callable[[Any], Any] = lambda row: row[0],
 ) -> tuple[PageOf, list[T]] | Response:
-    """CSV without an explicit `limit`: every row from the cursor on, streamed. Otherwise the
-    page, presented; as CSV it is returned at once, as JSON it is left to the caller."""
-    if output.csv and not page.limit_given:
+    """A row format (CSV, NDJSON) without an explicit `limit`: every record from the cursor
+    on, streamed. Otherwise the page, presented; in a row format it is returned at once, as
+    JSON it is left to the caller."""
+    if output.rows and not page.limit_given:
         start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
         engine: Engine = request.app.state.engine
         batches = _stream(engine, query, ordering, start, present, row_of, session.info)
-        return csv_response(columns, batches, hxl=output.hxl, filename=filename)
+        return rows_response(output, columns, batches, filename=filename)
     result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
     items = present(session, result.rows)
-    if output.csv:
-        return csv_response(
-            columns, [items], hxl=output.hxl, filename=filename, headers=_link_header(result)
+    if output.rows:
+        return rows_response(
+            output, columns, [items], filename=filename, headers=_link_header(result)
         )
     return result, items
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import MISSION_COLUMNS, fact_columns
-from app.api.formats import FormatDep, csv_openapi, csv_response
+from app.api.formats import FormatDep, list_openapi, rows_response
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.preference import preferred, preferred_by
@@ -49,7 +49,7 @@ from app.queries.facts import list_completeness, select_facts
 router = APIRouter(prefix="/missions", tags=["missions"])
 
 NOT_FOUND = problem_responses(404, 422)
-LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: csv_openapi(), **NOT_FOUND}
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: list_openapi(), **NOT_FOUND}
 NO_FIGURE = "The sources hold no such figure for this mission."
 
 
@@ -115,7 +115,7 @@ SUB_RESOURCES = ("funding", "personnel", *(r.path.rsplit("/", 1)[-1] for r in MI
     "",
     summary="List missions",
     response_model=Page[MissionSummary],
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_missions(
     request: Request,
@@ -213,7 +213,7 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
     "/{slug}/funding",
     summary="The mission's trust fund",
     response_model=Funding,
-    responses={200: csv_openapi("The funding facts as CSV rows."), **NOT_FOUND},
+    responses={200: list_openapi("The funding facts as CSV or NDJSON rows."), **NOT_FOUND},
 )
 def get_funding(
     slug: MissionSlug, request: Request, response: Response, session: SessionDep, output: FormatDep
@@ -225,9 +225,9 @@ def get_funding(
     mission = require_mission(session, slug)
     kinds = [*kinds_in(Group.funding), *kinds_in(Group.donor)]
     facts = present_facts(session, select_facts(session, missions=[slug], kinds=kinds))
-    if output.csv:
+    if output.rows:
         columns = fact_columns(kinds=kinds)
-        return csv_response(columns, [facts], hxl=output.hxl, filename=csv_filename(request))
+        return rows_response(output, columns, [facts], filename=csv_filename(request))
     response.headers.update(last_modified(fact.recorded_at for fact in facts))
     by_kind = {fact.kind: fact for fact in facts if fact.kind in kinds_in(Group.funding)}
     donors = [fact for fact in facts if fact.kind in kinds_in(Group.donor)]
@@ -285,10 +285,10 @@ def list_personnel(
     apply)."""
     require_mission(session, slug)
     if series:
-        if output.csv:
+        if output.rows:
             raise not_acceptable(
-                "The series are JSON only: ask for application/json (without `format=csv`), "
-                "or for the list, which is also CSV."
+                "The series are JSON only: ask for application/json (without `format`), "
+                "or for the list, which is also CSV and NDJSON."
             )
         return _personnel_series(session, slug)
     return fact_list(

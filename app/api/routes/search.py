@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from app.api.formats import CsvColumn, FormatDep, csv_openapi
+from app.api.formats import CsvColumn, FormatDep, list_openapi
 from app.api.pagination import PageDep
 from app.api.present import fact_match, present_facts
 from app.api.problems import problem_responses
@@ -75,7 +75,7 @@ def _hits(session: Session, rows: Sequence[Any], query: SearchQuery) -> list[Sea
     "/search",
     summary="Search facts and source texts",
     response_model=SearchResults,
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def search(
     request: Request,

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from app.api.auth import WriterDep
 from app.api.csv_columns import SOURCE_COLUMNS
-from app.api.formats import FormatDep, csv_openapi
+from app.api.formats import FormatDep, list_openapi
 from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.present import citation_out, source_summary
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/sources", tags=["sources"])
     "",
     summary="Source documents",
     response_model=Page[SourceSummary],
-    responses={200: csv_openapi(), **problem_responses(422)},
+    responses={200: list_openapi(), **problem_responses(422)},
 )
 def list_sources(
     request: Request,
@@ -103,7 +103,7 @@ def _detail(session: Session, source: Source) -> SourceDetail:
         **source_summary(source).model_dump(),
         text=source.text,
         notes=source.notes,
-        citations=[citation_out(c, source.url) for c in citations],
+        citations=[citation_out(c, source) for c in citations],
     )
 
 
