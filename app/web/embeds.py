@@ -67,8 +67,7 @@ def _fact_embed(session: Session, match: re.Match[str]) -> Embed:
 
 def _mission_embed(session: Session, match: re.Match[str]) -> Embed:
     mission = require_mission(session, match["slug"])
-    title = mission.name or mission.slug
-    return Embed(f"/missions/{mission.slug}/card", title, CARD_WIDTH, MISSION_CARD_HEIGHT)
+    return Embed(f"/missions/{mission.slug}/card", mission.label, CARD_WIDTH, MISSION_CARD_HEIGHT)
 
 
 def _chart_embed(session: Session, match: re.Match[str]) -> Embed:
