@@ -214,3 +214,19 @@ def test_json_ld_cannot_be_closed_by_the_text_it_holds(editor: Editor) -> None:
     script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
     assert json.loads(script)["description"] == "Test fixture </script><b>x</b> & more"
     assert quote("</script>") not in script and "<b>" not in script
+
+
+def test_a_retracted_facts_card_and_page_say_so(editor: Editor) -> None:
+    editor.with_source()
+    assert editor.post("/facts", personnel_fact()).status_code == 201
+    retracted = editor.client.delete(
+        "/facts/test-personnel-march",
+        params={"reason": "Test: retracted"},
+        headers={**editor.auth, "If-Match": '"v1"'},
+    )
+    assert retracted.status_code == 200
+    card = parse_html(editor.client.get("/facts/test-personnel-march/card").text)
+    assert "This record was retracted" in card.find("p", class_="card-retracted").text
+    page = parse_html(editor.client.get("/facts/test-personnel-march", headers=HTML).text)
+    document = json.loads(page.find("script", type="application/ld+json").raw_text)
+    assert document["creativeWorkStatus"] == "retracted"

@@ -58,6 +58,8 @@ def fact_document(context: FactContext, *, permalink: str, site: str) -> dict[st
         "publisher": {"@type": "Organization", "name": "Mission Facts", "url": site},
         "citation": quotations,
     }
+    if fact.record_status != "current":
+        document["creativeWorkStatus"] = fact.record_status  # retracted: not to be reused
     if quotations and fact.derivation is None:
         # A derived figure appears nowhere before this API: it cites the quotes of its terms.
         document["firstAppearance"] = quotations[0]["isPartOf"]

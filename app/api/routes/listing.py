@@ -72,7 +72,7 @@ def _stream(
             start = list(rows[-1][-width:])
 
 
-def csv_or_page(
+def rows_or_page(
     request: Request,
     session: Session,
     page: PageParams,
@@ -119,7 +119,7 @@ def entity_list(
 ) -> Response:
     """A sorted page of any list, as JSON (in `envelope`, with what `said_of_the_list` says
     of the whole list) or CSV; or the whole list as CSV."""
-    answer = csv_or_page(
+    answer = rows_or_page(
         request,
         session,
         page,

@@ -12,7 +12,7 @@ from app.api.pagination import PageDep
 from app.api.present import fact_match, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.facts import parsed_search
-from app.api.routes.listing import csv_filename, csv_or_page, json_answer, page_headers
+from app.api.routes.listing import csv_filename, json_answer, page_headers, rows_or_page
 from app.api.schemas import SearchHit, SearchMatch, SearchResults
 from app.api.sessions import SessionDep
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
@@ -108,7 +108,7 @@ def search(
         key=entry_id,
     )
     statement: Select = select(found.c.entry_type, found.c.entry_id)
-    answer = csv_or_page(
+    answer = rows_or_page(
         request,
         session,
         page,
