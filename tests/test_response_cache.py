@@ -134,3 +134,24 @@ def test_no_cache_at_all_when_its_size_is_zero(seeded_url: str) -> None:
         with counting(engine) as seen:
             assert client.get(FUNDING).status_code == 200
         assert seen != []
+
+
+RECEIVED = "The MSS trust fund has received USD 110.8 million in voluntary contributions."
+
+
+def test_a_record_permalink_is_kept_like_every_other_read(own_database: str) -> None:
+    path = "/facts/mss-funding-received"
+    with app_client(own_database) as client:
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        first = client.get(path)
+        with counting(engine) as seen:
+            kept = client.get(path)
+            revalidated = client.get(path, headers={"If-None-Match": first.headers["etag"]})
+        assert seen == []  # both answered from memory
+        assert kept.content == first.content and kept.headers["etag"] == first.headers["etag"]
+        assert first.headers["etag"].startswith('"v1')  # still the record's version
+        assert revalidated.status_code == 304
+        assert revalidated.headers["etag"] == first.headers["etag"]
+        edit_summary(own_database, RECEIVED, RECEIVED + " (edited)")
+        after = client.get(path)
+        assert after.json()["summary"] == RECEIVED + " (edited)"

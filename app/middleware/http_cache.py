@@ -165,9 +165,10 @@ class HttpCache:
     ) -> None:
         """A stored answer, as the route would have given it (304 included)."""
         since = request_headers.get("if-modified-since")
+        if_none_match = request_headers.get("if-none-match", "")
         unconditional = "if-none-match" not in request_headers
         revalidated = since and unconditional and _not_modified_since(since, cached.last_modified)
-        if revalidated or _matches_any(request_headers.get("if-none-match", "")):
+        if revalidated or _matches_any(if_none_match) or _matches(if_none_match, cached.tag):
             dropped = (b"content-type", b"content-length")
             headers = [(k, v) for k, v in cached.headers if k not in dropped]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
@@ -270,11 +271,11 @@ class _Responder:
         # A route says when its records last changed; otherwise the data's last change.
         modified: datetime = parse_http_date(headers.get("last-modified")) or self.before[1]
         self.modified = modified
-        # A route may tag its answer itself (e.g. by record version): that tag is kept.
+        # A route may tag its answer itself (e.g. by record version): that tag is kept, and
+        # the answer is still stored under the cache's key (the replay revalidates it by the
+        # tag it carries).
         own_tag = headers.get("etag")
-        if own_tag and own_tag != self.tag:
-            self.store = False  # the stored answer would be found under the other tag
-        else:
+        if not own_tag or own_tag == self.tag:
             own_tag = None
             headers["etag"] = self.tag
         headers["last-modified"] = http_date(modified)

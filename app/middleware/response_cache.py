@@ -18,6 +18,12 @@ class CachedResponse:
     last_modified: datetime
 
     @property
+    def tag(self) -> str:
+        """The entity tag the answer went out with: the cache's, or the route's own."""
+        found = next((v for k, v in self.headers if k.lower() == b"etag"), b"")
+        return found.decode("latin-1")
+
+    @property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
