@@ -130,6 +130,7 @@ def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
             HttpCache,
             engine=lambda: app.state.engine,
             max_age=lambda: app.state.settings.cache_max_age,
+            today=lambda: app.state.settings.current_day(),
             cache_bytes=settings.response_cache_mb * 1024 * 1024,
         ),
         Middleware(Compression),

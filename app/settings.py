@@ -1,5 +1,6 @@
 """Configuration, read from environment variables through pydantic-settings."""
 
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,6 +88,23 @@ class Settings(BaseSettings):
         description="Seconds an idle keep-alive connection stays open (longer than clients "
         "keep theirs, so the client is the one that closes).",
     )
+
+    today: date | None = Field(
+        default=None,
+        description="The date the API takes as today, for the status of missions and the age "
+        "of figures (ISO 8601, e.g. 2025-03-01). Unset: the current date in UTC. Set it to "
+        "reproduce the answers of a given day.",
+    )
+    stale_after_days: int = Field(
+        default=180,
+        ge=1,
+        description="A figure whose date is older than this many days before the day a read is "
+        "for carries the caveat `stale`.",
+    )
+
+    def current_day(self) -> date:
+        """Today, as the API reads it (see `today`)."""
+        return self.today or datetime.now(UTC).date()
 
     @field_validator("database_url")
     @classmethod

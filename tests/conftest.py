@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from app.api.openapi_examples import EXAMPLE_DAY
 from app.db.migrate import upgrade
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
     from tests.support.editing import Editor
 
 SEED_DIR = PROJECT_ROOT / "seed"
+# Every app and server the tests start reads this day as today (MISSION_FACTS_TODAY), the day
+# the documented examples are for, so answers do not change with the calendar; the tests of
+# status and age set days of their own.
+os.environ.setdefault("MISSION_FACTS_TODAY", EXAMPLE_DAY.isoformat())
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL:
     PG_URL = Settings(database_url=PG_URL).database_url  # normalised to psycopg 3

@@ -13,13 +13,13 @@ def test_missions_list_holds_the_three_missions_of_the_source(client: TestClient
     assert missions["mss"]["name"] == "Multinational Security Support mission"
     assert missions["mss"]["acronym"] == "MSS"
     assert missions["mss"]["host_country"] == {"iso3": "HTI", "name": "Haiti"}
-    assert missions["un-support-office"]["status"] == "proposed"
+    assert missions["un-support-office"]["status"]["value"] == "proposed"
     assert missions["un-support-office"]["supports"]["slug"] == "mss"
     earlier = missions["earlier-un-peacekeeping-missions"]
     # The source does not name the earlier missions; no name is invented.
     assert earlier["name"] is None
     assert "does not name them" in earlier["name_unknown_reason"]
-    assert earlier["status"] == "past"
+    assert earlier["status"]["stated"] == "past" and earlier["status"]["value"] == "ended"
     assert all(m["citations"] for m in missions.values())
 
 

@@ -34,6 +34,7 @@ from app.domain.vocabulary import (
     DatePrecision,
     DateQualifier,
     FactKind,
+    MissionState,
     MissionStatus,
     Qualifier,
     Rank,
@@ -215,7 +216,14 @@ MISSION_COLUMNS = [
     Mission("acronym", "#org+mission+acronym", lambda m: m.acronym),
     Mission("label", "#org+mission+label", lambda m: m.label),
     Mission("kind", "#org+type", lambda m: m.kind),
-    Mission("status", "#status", lambda m: m.status, enum=_values(MissionStatus)),
+    Mission("status", "#status", lambda m: m.status.value, enum=_values(MissionState)),
+    Mission("status_as_of", "#date+status", lambda m: m.status.as_of.isoformat(), type="date"),
+    Mission(
+        "status_stated", "#status+stated", lambda m: m.status.stated, enum=_values(MissionStatus)
+    ),
+    Mission("status_rule", "#meta+status+rule", lambda m: m.status.rule),
+    Mission("status_facts", "#meta+status+facts", lambda m: " ".join(m.status.fact_ids)),
+    Mission("status_caveats", "#meta+status+caveats", lambda m: caveat_codes(m.status.caveats)),
     Mission("host_country_iso3", "#country+code", lambda m: m.host_country and m.host_country.iso3),
     Mission("host_country_name", "#country+name", lambda m: m.host_country and m.host_country.name),
     Mission("supports", "#org+supports+code", lambda m: m.supports and m.supports.slug),

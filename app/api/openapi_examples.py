@@ -8,6 +8,7 @@ Each GET endpoint's example is its real response for a real identifier, with lis
 import json
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,9 @@ def shorten(node: Any) -> Any:
 
 
 EXAMPLE_BASE_URL = "http://127.0.0.1:8000"
+# The day the examples are the answers of (a mission's status and a figure's age are said for
+# a day): days after the seed's article, so its figures are not yet old.
+EXAMPLE_DAY = date(2025, 3, 1)
 
 
 def collect(get: Any) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'examples.db'}"
-        settings = Settings(database_url=url)
+        settings = Settings(database_url=url, today=EXAMPLE_DAY)
         upgrade(url)
         load_seed(make_engine(url), settings.seed_dir)
         # The address `mission-facts serve` answers at, so no example names a test host.

@@ -6,7 +6,7 @@ query per item.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -21,6 +21,7 @@ from app.api.schemas import (
     DerivationOut,
     FactOut,
     MissionRef,
+    MissionStatusOut,
     MissionSummary,
     QuantityOut,
     SearchMatch,
@@ -45,10 +46,12 @@ from app.domain.caveats import MESSAGES, fact_caveat_codes, merged_codes, source
 from app.domain.dates import interval
 from app.domain.quotes import quote_context
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
+from app.domain.status import MandateEnd, mission_status_at
 from app.domain.vocabulary import VOCABULARY, CaveatCode
 from app.queries import entities
 from app.queries.citations import linked_citations
-from app.queries.moment import reading_as_of
+from app.queries.facts import select_facts
+from app.queries.moment import reading_as_of, reading_day, stale_before
 
 
 def quote_out(
@@ -117,8 +120,8 @@ def caveat(code: CaveatCode) -> CaveatOut:
     return CaveatOut(code=code, message=MESSAGES[code])
 
 
-def fact_caveats(row: Fact) -> list[CaveatOut]:
-    return [caveat(code) for code in fact_caveat_codes(row)]
+def fact_caveats(row: Fact, stale_before: date | None) -> list[CaveatOut]:
+    return [caveat(code) for code in fact_caveat_codes(row, stale_before=stale_before)]
 
 
 def source_caveats(source: Source) -> list[CaveatOut]:
@@ -154,6 +157,7 @@ def status_at(row: Fact, as_of: datetime | None) -> str:
 
 def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     as_of = reading_as_of(session)
+    old = stale_before(session)
     row_ids = [row.row_id for row in rows if row.row_id is not None]
     cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
     # One reference object per entity, shared by every fact that names it.
@@ -200,7 +204,7 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
                 else None
             ),
             citations=cited.get(row.row_id or 0, []),
-            caveats=fact_caveats(row),
+            caveats=fact_caveats(row, old),
             rank=row.rank,  # type: ignore[arg-type]
             record_status=status_at(row, as_of),  # type: ignore[arg-type]
             recorded_at=row.recorded_at,
@@ -209,8 +213,32 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     ]
 
 
+def _mandate_ends(session: Session, slugs: Sequence[str]) -> dict[str, list[MandateEnd]]:
+    """The cited ends of each mission's mandates, as served at the read's moment."""
+    kind = VOCABULARY.key_figures()["mandate_end"]
+    ends: dict[str, list[MandateEnd]] = defaultdict(list)
+    for fact in select_facts(session, missions=list(slugs), kinds=[kind]):
+        latest = date.fromisoformat(fact.date_latest) if fact.date_latest else None
+        ends[fact.mission_slug or ""].append(MandateEnd(fact.fact_id, latest))
+    return ends
+
+
+def mission_status(stated: str, ends: Sequence[MandateEnd], day: date) -> MissionStatusOut:
+    found = mission_status_at(stated=stated, mandate_ends=ends, moment=day)
+    return MissionStatusOut(
+        value=found.value,
+        as_of=found.moment,
+        stated=stated,  # type: ignore[arg-type]
+        rule=found.rule,
+        fact_ids=list(found.fact_ids),
+        caveats=[caveat(code) for code in found.caveats],
+    )
+
+
 def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionSummary]:
     slugs = [row.slug for row in rows]
+    ends = _mandate_ends(session, slugs)
+    day = reading_day(session)
     cited = _group_citations(linked_citations(session, link=MissionCitation, keys=slugs))
     countries = entities.countries_by_code(
         session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
@@ -226,7 +254,7 @@ def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionS
             acronym=row.acronym,
             label=row.label,
             kind=row.kind,
-            status=row.status,  # type: ignore[arg-type]
+            status=mission_status(row.status, ends.get(row.slug, []), day),
             description=row.description,
             host_country=country_ref(countries.get(row.host_country_iso3 or "")),
             supports=mission_ref(supported.get(row.supports_mission_slug or "")),

@@ -1,6 +1,6 @@
 """Response models: the shapes the API serves. Table models stay in app.db.tables."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_serializer
@@ -12,6 +12,7 @@ from app.domain.vocabulary import (
     CountryRole,
     DatePrecision,
     DateQualifier,
+    MissionState,
     MissionStatus,
     ProposalStatus,
     Qualifier,
@@ -263,6 +264,22 @@ class FactList(ListCompleteness, Page[FactOut]):
     )
 
 
+class MissionStatusOut(Out):
+    """A mission's status on a day, computed from what its sources state, and why."""
+
+    value: MissionState = Field(
+        description="active, ended, proposed, succeeded or unknown: never `active` past the end "
+        "of the last mandate known."
+    )
+    as_of: date = Field(description="The day it holds for: today, or the day of `as_of`.")
+    stated: MissionStatus = Field(
+        description="The status the source states (active, proposed, past), when it wrote."
+    )
+    rule: str = Field(description="How the value follows from what is known, in a sentence.")
+    fact_ids: list[str] = Field(description="The facts it rests on (e.g. a mandate's end).")
+    caveats: list[CaveatOut] = Field(description="E.g. `mandate_ended`.")
+
+
 class MissionSummary(Out):
     slug: str = Field(description="Stable identifier used in URLs.")
     name: str | None = Field(description="Null when the source gives no name (see the reason).")
@@ -270,7 +287,9 @@ class MissionSummary(Out):
     acronym: str | None = Field(description="Acronym, where the source gives one.")
     label: str = Field(description="How to refer to it; not a name if it has none.")
     kind: str = Field(description="What sort of mission or body it is.")
-    status: MissionStatus = Field(description="active, proposed or past.")
+    status: MissionStatusOut = Field(
+        description="Its status on the day the answer is for, with the rule and facts behind it."
+    )
     description: str = Field(description="What the mission is, in a sentence (editorial wording).")
     host_country: CountryRef | None = Field(
         description="The country the mission operates in, where the source says."

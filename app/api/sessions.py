@@ -1,14 +1,14 @@
 """The request-scoped session dependencies: reads see the data as it is, or as it was."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from app.api.problems import invalid
-from app.queries.moment import AS_OF
+from app.queries.moment import AS_OF, DAY, STALE_BEFORE
 
 AS_OF_DESCRIPTION = (
     "Answer as the API did at this moment (transaction time): an ISO 8601 timestamp such as "
@@ -49,8 +49,15 @@ def get_session(
 ) -> Iterator[Session]:
     """A session for reads: it sees the data as it is, or as it was at `as_of`."""
     moment = parse_as_of(as_of)
+    settings = request.app.state.settings
+    # A read at `as_of` is for that day, so the same URL keeps its answer; never after today
+    # (which a pinned `today` may set before the calendar's).
+    today = settings.current_day()
+    day = min(moment.date(), today) if moment is not None else today
     with Session(request.app.state.engine) as session:
         session.info[AS_OF] = moment
+        session.info[DAY] = day
+        session.info[STALE_BEFORE] = day - timedelta(days=settings.stale_after_days)
         yield session
 
 

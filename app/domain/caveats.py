@@ -7,6 +7,7 @@ query layer filters on the same rules (`?caveat=`), and a test holds the two to 
 """
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Protocol
 
 from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateQualifier, Qualifier
@@ -30,6 +31,10 @@ MESSAGES = {
     "from elsewhere (see the date's `resolved_from`).",
     CaveatCode.publication_date_inexact: "The source's publication date is not exact: only a "
     "bound is known (see `published`).",
+    CaveatCode.stale: "An old figure: its date lies further back than the age after which "
+    "figures are flagged (180 days by default) before the day this answer is for.",
+    CaveatCode.mandate_ended: "The mission's last known mandate has ended: no source here says "
+    "it was renewed, nor that the mission stopped (see `status`).",
 }
 
 QUANTITY_CAVEATS = {
@@ -38,8 +43,8 @@ QUANTITY_CAVEATS = {
     Qualifier.estimate: CaveatCode.estimate,
     Qualifier.approximate: CaveatCode.approximate,
 }
-# Caveats said of sources, never of facts.
-SOURCE_ONLY = frozenset({CaveatCode.publication_date_inexact})
+# Caveats said of sources or missions, never of facts.
+NOT_OF_FACTS = frozenset({CaveatCode.publication_date_inexact, CaveatCode.mandate_ended})
 
 
 class FactFields(Protocol):
@@ -54,9 +59,20 @@ class FactFields(Protocol):
     date_value: str | None
     date_qualifier: str | None
     date_resolved_from: str | None
+    date_latest: str | None
 
 
-def fact_caveat_codes(row: FactFields) -> list[CaveatCode]:
+def is_stale(unit: str | None, date_latest: str | None, stale_before: date | None) -> bool:
+    """A figure (a fact with a quantity) is old when the last day its date may be lies before
+    `stale_before`: the day a read is for, less the age after which figures are flagged. An
+    undated figure, one whose date has no upper bound, and a fact that is no figure (an event
+    of 2010 is history, not an old count) are not said to be old."""
+    if stale_before is None or unit is None or date_latest is None:
+        return False
+    return date_latest < stale_before.isoformat()
+
+
+def fact_caveat_codes(row: FactFields, *, stale_before: date | None = None) -> list[CaveatCode]:
     codes: list[CaveatCode] = []
     if row.qualifier in QUANTITY_CAVEATS:
         codes.append(QUANTITY_CAVEATS[Qualifier(row.qualifier)])
@@ -73,6 +89,8 @@ def fact_caveat_codes(row: FactFields) -> list[CaveatCode]:
         codes.append(CaveatCode.date_inexact)
     if row.date_value is not None and row.date_resolved_from:
         codes.append(CaveatCode.date_resolved_elsewhere)
+    if is_stale(row.unit, row.date_latest, stale_before):
+        codes.append(CaveatCode.stale)
     return codes
 
 

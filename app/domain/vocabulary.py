@@ -50,6 +50,8 @@ class CaveatCode(StrEnum):
     date_inexact = "date_inexact"
     date_resolved_elsewhere = "date_resolved_elsewhere"
     publication_date_inexact = "publication_date_inexact"
+    stale = "stale"
+    mandate_ended = "mandate_ended"
 
 
 class Stance(StrEnum):
@@ -124,9 +126,21 @@ class CountryRole(StrEnum):
 
 
 class MissionStatus(StrEnum):
+    """A mission's status as its source states it, when the source wrote."""
+
     active = "active"
     proposed = "proposed"
     past = "past"
+
+
+class MissionState(StrEnum):
+    """A mission's status at a moment, computed from what its sources state (app.domain.status)."""
+
+    active = "active"
+    ended = "ended"
+    proposed = "proposed"
+    succeeded = "succeeded"
+    unknown = "unknown"
 
 
 class ActorKind(StrEnum):

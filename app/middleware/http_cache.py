@@ -18,7 +18,7 @@ stored, nor are bodies larger than the per-entry bound (e.g. a whole list stream
 
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
 from starlette.datastructures import Headers, MutableHeaders
@@ -41,13 +41,15 @@ PERSONAL_HEADERS = ("authorization", "cookie")
 MAX_ENTRY_BYTES = 1024 * 1024
 
 
-def entity_tag(version: int, scope: Scope, headers: Headers) -> str:
+def entity_tag(version: int, scope: Scope, headers: Headers, day: str = "") -> str:
     url = (
         f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{scope['path']}"
         f"?{scope.get('query_string', b'').decode('latin-1')}"
     )
     coding = "gzip" if accepts_gzip(headers.get("accept-encoding")) else "identity"
-    material = "\n".join([str(version), url, f"accept:{headers.get('accept', '')}", coding])
+    # The day: a mission's status and a figure's age are said for it, so no answer (nor its
+    # tag) outlives the day it was made for.
+    material = "\n".join([str(version), day, url, f"accept:{headers.get('accept', '')}", coding])
     return '"' + hashlib.sha256(material.encode()).hexdigest()[:32] + '"'
 
 
@@ -84,11 +86,13 @@ class HttpCache:
         *,
         engine: Callable[[], Engine],
         max_age: Callable[[], int],
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
         cache_bytes: int = 0,
     ) -> None:
         self.app = app
         self.engine = engine
         self.max_age = max_age
+        self.today = today
         self.responses = ResponseCache(cache_bytes, MAX_ENTRY_BYTES)
         self._probe: VersionProbe | None = None
 
@@ -122,7 +126,7 @@ class HttpCache:
             return
         before = self.data_version()
         headers = Headers(scope=scope)
-        tag = entity_tag(before[0], scope, headers) if before else None
+        tag = entity_tag(before[0], scope, headers, self.today().isoformat()) if before else None
         if tag and _matches(headers.get("if-none-match", ""), tag):
             await self._not_modified(send, tag)
             return

@@ -17,7 +17,9 @@ MISSION_SORTING = Sorting(
         "slug": _MISSION_KEY,
         "label": SortField("label", col(Mission.label)),
         "kind": SortField("kind", col(Mission.kind)),
-        "status": SortField("status", col(Mission.status)),
+        "status": SortField(
+            "status", col(Mission.status), description="the status the source states"
+        ),
     },
     default="slug",
     key=_MISSION_KEY,

@@ -10,10 +10,10 @@ from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
 from sqlmodel import Session, col, select
 
 from app.db.tables import LISTED, Fact
-from app.domain.caveats import QUANTITY_CAVEATS, SOURCE_ONLY
+from app.domain.caveats import NOT_OF_FACTS, QUANTITY_CAVEATS
 from app.domain.search_text import SearchQuery
 from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
-from app.queries.moment import fact_served, fact_version_at, reading_as_of
+from app.queries.moment import fact_served, fact_version_at, reading_as_of, stale_before
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
 from app.queries.state import read_data_version
@@ -32,7 +32,7 @@ BY_KIND = Sorting(fields=FACT_SORT_FIELDS, default="kind", key=FACT_KEY)
 BY_DATE = Sorting(fields=FACT_SORT_FIELDS, default="date", key=FACT_KEY)
 
 
-def caveat_condition(code: CaveatCode) -> ColumnElement[bool]:
+def caveat_condition(code: CaveatCode, *, stale_before: date | None) -> ColumnElement[bool]:
     """The facts carrying a caveat: the SQL form of app.domain.caveats.fact_caveat_codes (a
     test holds the two to agreement on every fact)."""
     qualifiers = [q.value for q, c in QUANTITY_CAVEATS.items() if c == code]
@@ -53,7 +53,13 @@ def caveat_condition(code: CaveatCode) -> ColumnElement[bool]:
         return dated & not_(exact)
     if code == CaveatCode.date_resolved_elsewhere:
         return dated & col(Fact.date_resolved_from).is_not(None) & (Fact.date_resolved_from != "")
-    return false()  # a caveat of sources only
+    if code == CaveatCode.stale:
+        if stale_before is None:
+            return false()
+        latest = col(Fact.date_latest)
+        figure = col(Fact.unit).is_not(None)
+        return figure & latest.is_not(None) & (latest < stale_before.isoformat())
+    return false()  # a caveat of sources or missions only
 
 
 def _date_conditions(
@@ -94,6 +100,7 @@ def _conditions(
     date_to: date | None = None,
     date_match: DateMatch = DateMatch.overlaps,
     caveat: CaveatCode | None = None,
+    stale_before: date | None = None,
 ) -> list[Any]:
     conditions: list[Any] = [fact_served(as_of)]
     if kinds is not None:
@@ -111,7 +118,7 @@ def _conditions(
     if derived is not None:
         conditions.append(Fact.derived == derived)
     if caveat is not None:
-        conditions.append(caveat_condition(caveat))
+        conditions.append(caveat_condition(caveat, stale_before=stale_before))
     conditions.extend(_date_conditions(date_from, date_to, date_match))
     return conditions
 
@@ -121,7 +128,9 @@ def fact_query(
 ) -> tuple[Select, Sorting | None]:
     """Current versions matching the filters (see `_conditions`) and the words of `search`.
     With a search, the rows can also be sorted by `relevance` (returned as a Sorting)."""
-    query = select(Fact).where(*_conditions(as_of=reading_as_of(session), **filters))
+    query = select(Fact).where(
+        *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
+    )
     if search is None:
         return query, None
     found = matches(session, query=search, entry_type=ENTRY_FACT).subquery("found")
@@ -140,7 +149,9 @@ def select_facts(
 ) -> Sequence[Fact]:
     """Current versions matching the filters (see `_conditions`), in a stable order: by kind
     then id, or by date then id."""
-    query = select(Fact).where(*_conditions(as_of=reading_as_of(session), **filters))
+    query = select(Fact).where(
+        *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
+    )
     if by_date:
         query = query.order_by(col(Fact.date_value), col(Fact.fact_id))
     else:
@@ -153,7 +164,9 @@ def select_facts(
 def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, list[str]]:
     """Whether the whole list the filters select is complete, by the source's word: false if
     any member is marked partial, true only if all are marked complete; and the notes."""
-    conditions = _conditions(as_of=reading_as_of(session), **filters)
+    conditions = _conditions(
+        as_of=reading_as_of(session), stale_before=stale_before(session), **filters
+    )
     # Few facts are marked at all: those are read from a partial index (ix_fact_listed), and
     # one unmarked row, if any, is enough to know, so no list is read whole.
     marked = select(Fact.list_complete, Fact.list_note).where(*conditions, LISTED).distinct()
@@ -190,8 +203,11 @@ def list_caveat_codes(session: Session, query: Select) -> list[CaveatCode]:
         if key in _LIST_CAVEATS:
             _LIST_CAVEATS.move_to_end(key)
             return list(_LIST_CAVEATS[key])
-    codes = [code for code in CaveatCode if code not in SOURCE_ONLY]
-    flags = [func.max(case((caveat_condition(code), 1), else_=0)) for code in codes]
+    codes = [code for code in CaveatCode if code not in NOT_OF_FACTS]
+    before = stale_before(session)
+    flags = [
+        func.max(case((caveat_condition(code, stale_before=before), 1), else_=0)) for code in codes
+    ]
     row = session.execute(query.with_only_columns(*flags).order_by(None)).one()
     found = [code for code, flag in zip(codes, row, strict=True) if flag]
     with _LIST_CAVEATS_LOCK:

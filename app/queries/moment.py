@@ -5,7 +5,7 @@ Reads may ask `as_of=<timestamp>` (transaction time). The moment travels on the 
 reads the same moment without each route passing it along.
 """
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, true
@@ -14,11 +14,26 @@ from sqlmodel import Session, col
 from app.db.tables import RECORD_CURRENT, RECORD_RETRACTED, Citation, Fact, Source
 
 AS_OF = "as_of"
+# The day a read is for (the `as_of` day, or today) and the day before which a figure's date
+# makes it old (see app.domain.caveats.is_stale); set by the session dependency.
+DAY = "day"
+STALE_BEFORE = "stale_before"
 
 
 def reading_as_of(session: Session) -> datetime | None:
     moment = session.info.get(AS_OF)
     return moment if isinstance(moment, datetime) else None
+
+
+def reading_day(session: Session) -> date:
+    """The day the read is for: the day of `as_of`, or today (UTC)."""
+    day = session.info.get(DAY)
+    return day if isinstance(day, date) else datetime.now(UTC).date()
+
+
+def stale_before(session: Session) -> date | None:
+    day = session.info.get(STALE_BEFORE)
+    return day if isinstance(day, date) else None
 
 
 def fact_served(as_of: datetime | None) -> Any:

@@ -27,7 +27,7 @@ from app.web.source_text import anchor_id, mark_cited_spans
 from app.web.templating import templates
 
 # Missions in the order a reader wants them: what is happening, what is proposed, the past.
-STATUS_ORDER = {"active": 0, "proposed": 1, "past": 2}
+STATUS_ORDER = {"active": 0, "proposed": 1, "unknown": 2, "succeeded": 3, "ended": 4}
 # The JSON resources of a mission page's sections, linked as JSON and as CSV.
 SECTION_DATA = {
     "key-figures": ["personnel", "funding"],
@@ -111,8 +111,10 @@ def _data_links(slug: str) -> dict[str, list[tuple[str, str]]]:
 
 @router.get("")
 def fact_sheet(request: Request, session: SessionDep) -> HTMLResponse:
-    missions = sorted(all_missions(session), key=lambda m: (STATUS_ORDER.get(m.status, 9), m.slug))
-    sheets = [build_sheet(session, mission) for mission in missions]
+    sheets = sorted(
+        (build_sheet(session, mission) for mission in all_missions(session)),
+        key=lambda sheet: (STATUS_ORDER.get(sheet.mission.status.value, 9), sheet.mission.slug),
+    )
     return _page(
         request,
         "index.html",

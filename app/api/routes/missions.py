@@ -122,7 +122,10 @@ def list_missions(
     session: SessionDep,
     page: PageDep,
     output: FormatDep,
-    status: Annotated[MissionStatus | None, Query(description="Missions with this status.")] = None,
+    status: Annotated[
+        MissionStatus | None,
+        Query(description="Missions whose source states this status (`status.stated`)."),
+    ] = None,
     kind: Annotated[
         str | None,
         Query(max_length=60, description="Exact kind, e.g. `multinational_security_support`."),
@@ -191,7 +194,12 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
             if (ref := mission_ref(m)) is not None
         ],
         links={name: f"/missions/{slug}/{name}" for name in SUB_RESOURCES},
-        caveats=merged(fact.caveats for fact in facts if fact.kind in key_kinds.values()),
+        caveats=merged(
+            [
+                summary.status.caveats,
+                *(fact.caveats for fact in facts if fact.kind in key_kinds.values()),
+            ]
+        ),
         unknown=[
             *(
                 UnknownFigure(figure=name, fact_id=None, reason=why)
