@@ -277,7 +277,9 @@ class MissionStatusOut(Out):
     )
     rule: str = Field(description="How the value follows from what is known, in a sentence.")
     fact_ids: list[str] = Field(description="The facts it rests on (e.g. a mandate's end).")
-    caveats: list[CaveatOut] = Field(description="E.g. `mandate_ended`.")
+    caveats: list[CaveatOut] = Field(
+        description="What the value must not be read without, e.g. `mandate_ended`."
+    )
 
 
 class MissionSummary(Out):
@@ -335,7 +337,9 @@ class MissionDetail(MissionSummary):
     notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
     supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
     links: dict[str, str] = Field(description="The mission's sub-resources.")
-    caveats: list[CaveatOut] = Field(description="Every caveat of the key figures, once each.")
+    caveats: list[CaveatOut] = Field(
+        description="Every caveat of its status and of the key figures, once each."
+    )
     unknown: list[UnknownFigure] = Field(
         description="Every figure about the mission the sources leave unknown, key or not."
     )
