@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
-from tests.conftest import SEED_DIR
+from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
+from tests.support.editing import fixture_source, personnel_fact, write_token
 from tests.support.html_tree import parse_html
 
 MANDATE_END = "mss-mandate-end"  # "authorized until October 2025"
@@ -164,3 +165,14 @@ def test_the_missions_csv_holds_the_status_and_its_basis(on_day: Any) -> None:
         "2026-12-01",
     )
     assert mss["status_facts"] == MANDATE_END and mss["status_caveats"] == "mandate_ended"
+
+
+def test_a_write_answers_with_the_caveats_a_read_would_give(make_database: DatabaseFactory) -> None:
+    url = migrated_and_seeded(make_database())
+    token = {"Authorization": f"Bearer {write_token(url)}"}
+    with app_on(url, date(2026, 12, 1)) as client:
+        assert client.post("/sources", json=fixture_source(), headers=token).status_code == 201
+        written = client.post("/facts", json=personnel_fact(), headers=token)
+        assert written.status_code == 201, written.text
+        assert "stale" in codes(written.json())  # dated March 2025, read in December 2026
+        assert codes(written.json()) == codes(client.get("/facts/test-personnel-march").json())

@@ -1,7 +1,7 @@
 """The request-scoped session dependencies: reads see the data as it is, or as it was."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -40,6 +40,16 @@ def parse_as_of(value: str | None) -> datetime | None:
     return moment
 
 
+def _day_of(request: Request, moment: datetime | None) -> dict[str, date]:
+    """The day a read is for, and the day before which figures are old. A read at `as_of`
+    is for that day, so the same URL keeps its answer; never after today (which a pinned
+    `today` may set before the calendar's)."""
+    settings = request.app.state.settings
+    today = settings.current_day()
+    day = min(moment.date(), today) if moment is not None else today
+    return {DAY: day, STALE_BEFORE: day - timedelta(days=settings.stale_after_days)}
+
+
 def get_session(
     request: Request,
     as_of: Annotated[
@@ -49,21 +59,17 @@ def get_session(
 ) -> Iterator[Session]:
     """A session for reads: it sees the data as it is, or as it was at `as_of`."""
     moment = parse_as_of(as_of)
-    settings = request.app.state.settings
-    # A read at `as_of` is for that day, so the same URL keeps its answer; never after today
-    # (which a pinned `today` may set before the calendar's).
-    today = settings.current_day()
-    day = min(moment.date(), today) if moment is not None else today
     with Session(request.app.state.engine) as session:
         session.info[AS_OF] = moment
-        session.info[DAY] = day
-        session.info[STALE_BEFORE] = day - timedelta(days=settings.stale_after_days)
+        session.info.update(_day_of(request, moment))
         yield session
 
 
 def get_write_session(request: Request) -> Iterator[Session]:
-    """A session for writes (which always apply to the present)."""
+    """A session for writes (which always apply to the present); the records they answer with
+    are presented as a read of today would present them."""
     with Session(request.app.state.engine) as session:
+        session.info.update(_day_of(request, None))
         yield session
 
 
