@@ -21,15 +21,16 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from app.api.fact_context import fact_context
+from app.api.fact_context import current_fact, fact_context
 from app.api.problems import problem_responses
 from app.api.routes.common import MissionSlug, require_mission
 from app.api.routes.facts import FactIdPath
+from app.api.schemas import FactOut
 from app.api.security_policy import EMBED_POLICY
 from app.api.sessions import SessionDep
 from app.api.wording import formula_in_words
 from app.web.mission_charts import CHARTS
-from app.web.sheet import build_sheet, credit_line, source_credits
+from app.web.sheet import build_sheet, credit_line, source_credit, source_credits
 from app.web.templating import templates
 
 router = APIRouter(tags=["embeds"])
@@ -60,9 +61,12 @@ class Embed:
         return fixed + round(self.drawing_height * width / self.width)
 
 
-def _fact_embed(session: Session, match: re.Match[str]) -> Embed:
-    fact = fact_context(session, match["fact_id"]).fact
+def fact_embed(fact: FactOut) -> Embed:
     return Embed(f"/facts/{fact.id}/card", fact.summary, CARD_WIDTH, FACT_CARD_HEIGHT)
+
+
+def _fact_embed(session: Session, match: re.Match[str]) -> Embed:
+    return fact_embed(current_fact(session, match["fact_id"]))
 
 
 def _mission_embed(session: Session, match: re.Match[str]) -> Embed:
@@ -156,7 +160,7 @@ def fact_card(fact_id: FactIdPath, request: Request, session: SessionDep) -> HTM
         title=fact.summary,
         fact=fact,
         quotes=fact.citations,
-        credits=source_credits(session, fact.citations),
+        credits=[source_credit(context.sources[sid]) for sid in context.cited_source_ids],
         formula=formula_in_words(fact, facts_by_id),
         record_url=f"/facts/{fact.id}",
         record_words="The record, with every quote",

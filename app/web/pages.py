@@ -19,7 +19,7 @@ from app.queries import entities
 from app.queries.citations import citations_of_source
 from app.queries.facts import select_facts
 from app.web import mission_charts
-from app.web.embeds import discovery_link, embed_of, iframe, oembed_url
+from app.web.embeds import discovery_link, fact_embed, iframe, oembed_url
 from app.web.json_ld import fact_document, script_text
 from app.web.negotiation import PAGES_PREFIX, PUBLIC_PATH_KEY
 from app.web.sheet import MissionSheet, all_missions, build_sheet
@@ -153,8 +153,7 @@ def fact_page(fact_id: str, request: Request, session: SessionDep) -> HTMLRespon
     fact = context.fact
     site = str(request.base_url).rstrip("/")
     permalink = f"{site}/facts/{fact.id}"
-    embed = embed_of(session, f"/facts/{fact.id}")
-    assert embed is not None
+    embed = fact_embed(fact)
     page = _page(
         request,
         "fact.html",

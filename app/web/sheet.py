@@ -9,7 +9,7 @@ from sqlmodel import Session
 from app.api.present import present_facts, present_missions, published_date
 from app.api.schemas import CitationOut, FactGroup, FactOut, MissionSummary
 from app.api.wording import date_in_words
-from app.db.tables import Mission
+from app.db.tables import Mission, Source
 from app.domain.vocabulary import VOCABULARY, Group, funding_parts, kinds_in
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
@@ -205,23 +205,21 @@ def build_sheet(session: Session, mission: Mission) -> MissionSheet:
     return sheet
 
 
+def source_credit(source: Source) -> SourceCredit:
+    return SourceCredit(
+        publisher=source.publisher,
+        # A title read from the page address is no headline: never quoted as one.
+        title=None if source.title_derived else source.title,
+        published=date_in_words(published_date(source)),
+        url=source.url,
+    )
+
+
 def source_credits(session: Session, citations: list[CitationOut]) -> list[SourceCredit]:
     """The sources of these citations, in the order they are first cited."""
     source_ids = list(dict.fromkeys(c.source_id for c in citations))
-    credits = []
-    for source_id in source_ids:
-        source = entities.get_source(session, source_id=source_id)
-        if source is not None:
-            credits.append(
-                SourceCredit(
-                    publisher=source.publisher,
-                    # A title read from the page address is no headline: never quoted as one.
-                    title=None if source.title_derived else source.title,
-                    published=date_in_words(published_date(source)),
-                    url=source.url,
-                )
-            )
-    return credits
+    found = entities.sources_by_id(session, ids=source_ids)
+    return [source_credit(found[sid]) for sid in source_ids if sid in found]
 
 
 def all_missions(session: Session) -> list[Mission]:
