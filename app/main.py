@@ -19,6 +19,7 @@ from app.api.routes import (
     citations,
     countries,
     datapackage,
+    entity_edits,
     events,
     fact_edits,
     facts,
@@ -176,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         changes,
         datapackage,
     )
-    for module in (*readers, fact_edits, health):
+    for module in (*readers, fact_edits, entity_edits, health):
         app.include_router(module.router)
     docs.install_docs(app)
     install_web(app)

@@ -22,7 +22,7 @@ def _write_a_story(editor: Editor) -> None:
 
 def test_changes_list_every_write_with_who_when_why(editor: Editor) -> None:
     seeded = editor.client.get("/changes", params={"include_total": "true"}).json()["total"]
-    assert seeded == 58  # the seed: 57 facts and 1 source
+    assert seeded == 67  # the seed: 57 facts, 1 source, 3 missions and 6 actors
     _write_a_story(editor)
     newest = editor.client.get("/changes", params={"sort": "-id", "limit": 4}).json()["items"]
     assert [(c["action"], c["record_type"], c["record_id"], c["version"]) for c in newest] == [

@@ -19,7 +19,8 @@ def test_unknown_route_is_a_404_problem(client: TestClient) -> None:
 
 
 def test_wrong_method_is_a_405_problem(client: TestClient) -> None:
-    assert_problem(client.post("/missions"), 405)
+    assert_problem(client.delete("/missions"), 405)
+    assert_problem(client.put("/missions/mss"), 405)
 
 
 @pytest.mark.parametrize("path", LIST_PATHS)

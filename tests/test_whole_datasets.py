@@ -34,7 +34,7 @@ def ndjson_lists(client: TestClient) -> list[str]:
     paths = []
     for template, operations in client.get("/openapi.json").json()["paths"].items():
         ok = operations.get("get", {}).get("responses", {}).get("200", {})
-        if NDJSON in ok.get("content", {}):
+        if NDJSON in ok.get("content", {}) and not template.endswith("/series"):
             paths.append(template.replace("{slug}", "mss"))
     return [path + "?q=mission" if path == "/search" else path for path in paths]
 

@@ -46,6 +46,7 @@ def _body_for(kind: str, number: int) -> dict[str, Any]:
     """A minimal fact of this kind, with what the kind needs, citing the test source."""
     values: dict[str, Any] = {
         "mission": "mss",
+        "related_mission": "un-support-office",
         "country": "KEN",
         "actor": "antonio-guterres",
         "stance": "supported",

@@ -159,6 +159,12 @@ def fact_columns(*, kinds: Sequence[str] | None = None) -> list[FactColumn]:
         FactColumn("place", "#loc+name", lambda f: f.place),
         FactColumn("cause", "#cause", lambda f: f.cause),
         FactColumn("attributed_to", "#meta+attribution", lambda f: f.attributed_to),
+        FactColumn("instrument", "#meta+instrument", lambda f: f.instrument),
+        FactColumn(
+            "related_mission",
+            "#org+mission+related+code",
+            lambda f: f.related_mission and f.related_mission.slug,
+        ),
         FactColumn("value", value_tag, lambda f: (x := q(f)) and x.value, type="number"),
         FactColumn("unit", "#indicator+unit", lambda f: (x := q(f)) and x.unit),
         FactColumn(

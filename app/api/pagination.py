@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlmodel import Session
 
 from app.api.problems import invalid
@@ -198,3 +198,24 @@ def read_page(
     return PageOf(
         rows=[row_of(row) for row in rows], next_url=next_url, next_cursor=next_cursor, total=total
     )
+
+
+# Lists made in memory (a handful of rows per mission, e.g. its contributors by country) page
+# the same way, on their unique text key.
+_BY_KEY = Ordering(fields=((SortField("key", literal_column("key")), False),), spec="key")
+
+
+def page_of_items(
+    request: Request, items: Sequence[Any], *, key: Callable[[Any], str], page: PageParams
+) -> PageOf:
+    """One page of `items` in the order of `key` (unique), from the page's cursor."""
+    ordered = sorted(items, key=key)
+    start = decode_cursor(request, _BY_KEY, page.cursor)[0] if page.cursor else None
+    rest = [item for item in ordered if start is None or key(item) > start]
+    next_url = next_cursor = None
+    if len(rest) > page.limit:
+        rest = rest[: page.limit]
+        next_cursor = encode_cursor(request, _BY_KEY, [key(rest[-1])])
+        next_url = str(request.url.include_query_params(cursor=next_cursor))
+    total = len(ordered) if page.include_total else None
+    return PageOf(rows=rest, next_url=next_url, next_cursor=next_cursor, total=total)

@@ -6,6 +6,7 @@ query per item.
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -36,6 +37,7 @@ from app.db.tables import (
     ActorCitation,
     Citation,
     Country,
+    EntityVersion,
     Fact,
     FactCitation,
     Mission,
@@ -44,12 +46,14 @@ from app.db.tables import (
 )
 from app.domain.caveats import MESSAGES, fact_caveat_codes, merged_codes, source_caveat_codes
 from app.domain.dates import interval
+from app.domain.mandates import MandateFact, Period, mandate_periods
 from app.domain.quotes import quote_context
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
-from app.domain.status import MandateEnd, mission_status_at
-from app.domain.vocabulary import VOCABULARY, CaveatCode
+from app.domain.status import Succession, mission_status_at
+from app.domain.vocabulary import VOCABULARY, CaveatCode, Relation, mandate_parts, relation_kinds
 from app.queries import entities
-from app.queries.citations import linked_citations
+from app.queries.citations import citations_by_id, linked_citations
+from app.queries.entity_versions import as_recorded, versions_of
 from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of, reading_day, stale_before
 
@@ -162,7 +166,8 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
     # One reference object per entity, shared by every fact that names it.
     labels = entities.mission_labels(
-        session, slugs={r.mission_slug for r in rows if r.mission_slug}
+        session,
+        slugs={s for r in rows for s in (r.mission_slug, r.related_mission_slug) if s},
     )
     missions = {
         s: MissionRef(slug=s, label=label, href=f"/missions/{s}") for s, label in labels.items()
@@ -193,6 +198,8 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
             place=row.place,
             cause=row.cause,
             attributed_to=row.attributed_to,
+            instrument=row.instrument,
+            related_mission=missions.get(row.related_mission_slug or ""),
             list_complete=row.list_complete,
             list_note=row.list_note,
             quantity=_quantity(row),
@@ -213,18 +220,59 @@ def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
     ]
 
 
-def _mandate_ends(session: Session, slugs: Sequence[str]) -> dict[str, list[MandateEnd]]:
-    """The cited ends of each mission's mandates, as served at the read's moment."""
-    kind = VOCABULARY.key_figures()["mandate_end"]
-    ends: dict[str, list[MandateEnd]] = defaultdict(list)
-    for fact in select_facts(session, missions=list(slugs), kinds=[kind]):
-        latest = date.fromisoformat(fact.date_latest) if fact.date_latest else None
-        ends[fact.mission_slug or ""].append(MandateEnd(fact.fact_id, latest))
-    return ends
+def mandate_fact(row: Fact) -> MandateFact:
+    return MandateFact(
+        fact_id=row.fact_id,
+        part=mandate_parts()[row.kind],
+        instrument=row.instrument,
+        earliest=date.fromisoformat(row.date_earliest) if row.date_earliest else None,
+        latest=date.fromisoformat(row.date_latest) if row.date_latest else None,
+        value=row.value,
+        rank=row.rank,
+        recorded_at=row.recorded_at,
+    )
 
 
-def mission_status(stated: str, ends: Sequence[MandateEnd], day: date) -> MissionStatusOut:
-    found = mission_status_at(stated=stated, mandate_ends=ends, moment=day)
+@dataclass
+class MissionLife:
+    """What a mission's status rests on: its mandate periods and its successions."""
+
+    periods: list[Period] = field(default_factory=list)
+    successions: list[Succession] = field(default_factory=list)
+
+
+def _successor_kinds() -> list[str]:
+    return [k for k, r in relation_kinds().items() if r == Relation.succeeded_by]
+
+
+def mission_lives(session: Session, slugs: Sequence[str]) -> dict[str, MissionLife]:
+    """Each mission's mandate periods and successions, as served at the read's moment."""
+    kinds = [*mandate_parts(), *_successor_kinds()]
+    return mission_lives_of(select_facts(session, missions=list(slugs), kinds=kinds))
+
+
+def mission_lives_of(rows: Sequence[Fact]) -> dict[str, MissionLife]:
+    """The mandate periods and successions these fact rows state, by mission. A successor is
+    named by its slug (its label is in the mission's relations)."""
+    parts, successors = mandate_parts(), _successor_kinds()
+    mandates: dict[str, list[MandateFact]] = defaultdict(list)
+    lives: dict[str, MissionLife] = defaultdict(MissionLife)
+    for row in rows:
+        slug = row.mission_slug or ""
+        if row.kind in parts:
+            mandates[slug].append(mandate_fact(row))
+        elif row.kind in successors and row.related_mission_slug:
+            on = date.fromisoformat(row.date_latest) if row.date_latest else None
+            lives[slug].successions.append(Succession(row.fact_id, row.related_mission_slug, on))
+    for slug, found in mandates.items():
+        lives[slug].periods = mandate_periods(found)
+    return lives
+
+
+def mission_status(stated: str, life: MissionLife, day: date) -> MissionStatusOut:
+    found = mission_status_at(
+        stated=stated, periods=life.periods, successions=life.successions, moment=day
+    )
     return MissionStatusOut(
         value=found.value,
         as_of=found.moment,
@@ -235,11 +283,36 @@ def mission_status(stated: str, ends: Sequence[MandateEnd], day: date) -> Missio
     )
 
 
-def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionSummary]:
+def _entity_citations(
+    session: Session,
+    link: type[MissionCitation] | type[ActorCitation],
+    slugs: list[str],
+    versions: dict[str, EntityVersion],
+) -> dict[int | str, list[CitationOut]]:
+    """Each record's citations: its links now, or, read at `as_of`, those its version then
+    cited."""
+    if reading_as_of(session) is None:
+        return _group_citations(linked_citations(session, link=link, keys=slugs))
+    ids = {
+        slug: versions[slug].content.get("citation_ids", []) for slug in slugs if slug in versions
+    }
+    rows = citations_by_id(session, ids={i for found in ids.values() for i in found})
+    return _group_citations(
+        (slug, *rows[i][1:]) for slug, found in ids.items() for i in found if i in rows
+    )
+
+
+def present_missions(
+    session: Session, rows: Sequence[Mission], *, lives: dict[str, MissionLife] | None = None
+) -> list[MissionSummary]:
+    """`lives`: the missions' mandate periods and successions, when the caller read them."""
+    rows = as_recorded(session, rows)
     slugs = [row.slug for row in rows]
-    ends = _mandate_ends(session, slugs)
+    versions = versions_of(session, entity_type="mission", slugs=slugs)
+    if lives is None:
+        lives = mission_lives(session, slugs)
     day = reading_day(session)
-    cited = _group_citations(linked_citations(session, link=MissionCitation, keys=slugs))
+    cited = _entity_citations(session, MissionCitation, slugs, versions)
     countries = entities.countries_by_code(
         session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
     )
@@ -254,11 +327,12 @@ def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionS
             acronym=row.acronym,
             label=row.label,
             kind=row.kind,
-            status=mission_status(row.status, ends.get(row.slug, []), day),
+            status=mission_status(row.status, lives.get(row.slug, MissionLife()), day),
             description=row.description,
             host_country=country_ref(countries.get(row.host_country_iso3 or "")),
             supports=mission_ref(supported.get(row.supports_mission_slug or "")),
             citations=cited.get(row.slug, []),
+            version=versions[row.slug].version if row.slug in versions else 1,
             href=f"/missions/{row.slug}",
         )
         for row in rows
@@ -266,9 +340,10 @@ def present_missions(session: Session, rows: Sequence[Mission]) -> list[MissionS
 
 
 def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
-    cited = _group_citations(
-        linked_citations(session, link=ActorCitation, keys=[r.slug for r in rows])
-    )
+    rows = as_recorded(session, rows)
+    slugs = [row.slug for row in rows]
+    versions = versions_of(session, entity_type="actor", slugs=slugs)
+    cited = _entity_citations(session, ActorCitation, slugs, versions)
     countries = entities.countries_by_code(
         session, codes={r.country_iso3 for r in rows if r.country_iso3}
     )
@@ -280,6 +355,7 @@ def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
             title=row.title,
             country=country_ref(countries.get(row.country_iso3 or "")),
             citations=cited.get(row.slug, []),
+            version=versions[row.slug].version if row.slug in versions else 1,
             href=f"/actors/{row.slug}",
         )
         for row in rows

@@ -12,12 +12,15 @@ from app.domain.vocabulary import (
     CountryRole,
     DatePrecision,
     DateQualifier,
+    FundingStage,
+    MandatePart,
     MissionState,
     MissionStatus,
     ProposalStatus,
     Qualifier,
     Rank,
     RecordStatus,
+    Relation,
     Stance,
     Tense,
 )
@@ -196,6 +199,13 @@ class FactOut(Out):
     place: str | None = Field(description="Where, as the source words it.")
     cause: str | None = Field(description="What caused it, as the source says.")
     attributed_to: str | None = Field(description="Who the source attributes the fact to.")
+    instrument: str | None = Field(
+        default=None,
+        description="The authorizing instrument as the source names it (a mandate's facts).",
+    )
+    related_mission: MissionRef | None = Field(
+        default=None, description="The other mission of a relation: successor, or the one backed."
+    )
     list_complete: bool | None = Field(
         description="For members of a list: false where the source marks it partial "
         '("including"), null where it does not say.'
@@ -297,6 +307,9 @@ class MissionSummary(Out):
         description="The country the mission operates in, where the source says."
     )
     supports: MissionRef | None = Field(description="The mission this one would back.")
+    version: int = Field(
+        default=1, description="Version of this record; each correction adds one (its `ETag`)."
+    )
     citations: list[CitationOut] = Field(
         description="Verbatim quotes of the sources that state it."
     )
@@ -311,6 +324,15 @@ def _key_figure_fields() -> dict[str, Any]:
     fields["unknown"] = (
         dict[str, str],
         Field(description="Key figures the sources do not give for this mission, with the reason."),
+    )
+    fields["disagreements"] = (
+        dict[str, list[str]],
+        Field(
+            default_factory=dict,
+            description="Key figures on which another source gives a different value for the "
+            "same date: the ids of those facts (each figure shown is the preferred value of "
+            "its latest point; see the mission's `series`).",
+        ),
     )
     return fields
 
@@ -330,9 +352,49 @@ class UnknownFigure(BaseModel):
     reason: str | None = Field(description="Why it is unknown.")
 
 
+class MandatePeriodOut(BaseModel):
+    """One mandate period: the facts that name one authorizing instrument, each cited. Where
+    sources differ on a part, the preferred fact is shown and the others are listed."""
+
+    instrument: str | None = Field(
+        description="The instrument as the source names it (a resolution's number and year); "
+        "null for facts that name none."
+    )
+    adopted: FactOut | None = Field(description="When the instrument was adopted.")
+    start: FactOut | None = Field(description="When the mandate starts.")
+    end: FactOut | None = Field(description="When the mandate ends.")
+    ceiling: FactOut | None = Field(
+        description="The authorized strength: the most personnel the mandate allows."
+    )
+    disagree: list[MandatePart] = Field(description="The parts on which sources differ.")
+    other_values: list[FactOut] = Field(
+        description="The facts of the period not shown above: other sources' values."
+    )
+
+
+class RelationOut(BaseModel):
+    """How this mission relates to another, and the fact that says so."""
+
+    relation: Relation = Field(
+        description="succeeded_by, succeeds, supports or supported_by: read from this mission."
+    )
+    mission: MissionRef = Field(description="The other mission.")
+    date: DateOut | None = Field(description="When the relation began, where the source says.")
+    fact_id: str | None = Field(
+        description="The fact stating it; null for `supports` as the mission's own record says."
+    )
+    citations: list[CitationOut] = Field(description="The quotes that state it.")
+
+
 class MissionDetail(MissionSummary):
     key_figures: KeyFigures = Field(
         description="The mission's headline figures, each a cited fact."
+    )
+    mandates: list[MandatePeriodOut] = Field(
+        default_factory=list, description="Its mandate periods, oldest first."
+    )
+    relations: list[RelationOut] = Field(
+        default_factory=list, description="Successors, predecessors, and missions backed."
     )
     notes: list[FactOut] = Field(description="Challenges, characterizations and controversies.")
     supported_by: list[MissionRef] = Field(description="Missions proposed to back this one.")
@@ -345,6 +407,64 @@ class MissionDetail(MissionSummary):
     )
 
 
+class DonorAmount(BaseModel):
+    """One donor's figure at one stage: the preferred value of its latest point."""
+
+    country: CountryRef | None = Field(description="The donor, where a country.")
+    actor: ActorRef | None = Field(description="The donor, where a body or organization.")
+    fact: FactOut = Field(description="The figure, in its currency as stated, with citations.")
+    disagreeing: list[str] = Field(
+        description="Facts of other sources giving another value for the same date."
+    )
+
+
+class FundingStageOut(BaseModel):
+    """Money at one stage, side by side with the others: the whole, and per donor."""
+
+    stage: FundingStage = Field(
+        description="pledged, committed, received, disbursed, allocated or unallocated."
+    )
+    kind: str = Field(description="The fact kind that counts this stage.")
+    total: FactOut | None = Field(
+        description="The figure for the mission as a whole, as stated (the preferred value "
+        "of its latest date); null when no source gives one. Never a sum the API made."
+    )
+    as_of: DateOut | None = Field(description="The date the total holds for.")
+    disagreeing: list[str] = Field(
+        description="Facts of other sources giving another total for the same date."
+    )
+    by_donor: list[DonorAmount] = Field(description="Each donor's figure, where named.")
+    currencies: list[str] = Field(
+        description="Every currency the stage's figures are in, as stated: no amount is "
+        "converted, so figures in different currencies are never added."
+    )
+
+
+class ContributorOut(BaseModel):
+    """A country contributing to the mission: its roles and its latest personnel count."""
+
+    iso3: str = Field(description="The country's ISO 3166-1 alpha-3 code.")
+    country: CountryRef = Field(description="The contributing country.")
+    role: CountryRole = Field(description="Its main role: `lead` where it leads the mission.")
+    roles: list[CountryRole] = Field(description="Every role the sources give it.")
+    role_fact: FactOut | None = Field(description="The fact stating its main role, cited.")
+    personnel: FactOut | None = Field(
+        description="Its latest cited count of personnel deployed (the preferred value of its "
+        "latest date); null when no source gives one (see `personnel_unknown_reason`)."
+    )
+    personnel_unknown_reason: str | None = Field(description="Why no count is shown, when none.")
+    disagreeing: list[str] = Field(
+        description="Facts of other sources giving another count for the same date."
+    )
+    fact_ids: list[str] = Field(description="Every fact about it in this list (roles, counts).")
+
+
+class Contributors(ListCompleteness, Page[ContributorOut]):
+    """The mission's contributing countries, in the envelope of every list."""
+
+    mission: MissionRef = Field(description="The mission they contribute to.")
+
+
 class Funding(BaseModel):
     """A mission's trust fund as the sources state it."""
 
@@ -354,6 +474,11 @@ class Funding(BaseModel):
     allocated: FactOut | None = Field(description="Derived: received - unallocated.")
     need: FactOut | None = Field(description="Further funding needed; no figure where none given.")
     donors: FactGroup = Field(description="Countries that gave to the fund.")
+    stages: list[FundingStageOut] = Field(
+        default_factory=list,
+        description="Money by stage (pledged, committed, received, disbursed, allocated, "
+        "unallocated), side by side, per donor where known, in the currencies as stated.",
+    )
     as_of: DateOut | None = Field(description="As-of date of the received figure.")
     unknown: dict[str, str] = Field(
         description="Each figure above that is null, or has no value, with the reason."
@@ -386,6 +511,9 @@ class ActorOut(Out):
     title: str | None = Field(description="Office or function, where the source gives one.")
     country: CountryRef | None = Field(
         description="The country it is about or belongs to (null if none)."
+    )
+    version: int = Field(
+        default=1, description="Version of this record; each correction adds one (its `ETag`)."
     )
     citations: list[CitationOut] = Field(
         description="Verbatim quotes of the sources that state it."
@@ -505,6 +633,27 @@ class FactHistory(BaseModel):
     versions: list[FactVersionOut] = Field(description="Every version, oldest first.")
 
 
+class EntityVersionOut(BaseModel):
+    """One version of a mission or an actor."""
+
+    version: int = Field(description="1 for the first; each correction adds one.")
+    recorded_at: datetime = Field(description="When this version was recorded (UTC).")
+    superseded_at: datetime | None = Field(
+        description="When the next version replaced it; null for the current one."
+    )
+    recorded_by: str = Field(description="The name of the token (or editor) that wrote it.")
+    reason: str | None = Field(description="Why this version was recorded.")
+    origin: str = Field(description="`seed`, `api` (the write API) or `import`.")
+    fields: dict[str, Any] = Field(description="The record's fields as this version states them.")
+    citations: list[CitationOut] = Field(description="Its citations, as this version cited.")
+
+
+class EntityHistory(BaseModel):
+    slug: str = Field(description="The record's permanent slug.")
+    record_type: Literal["mission", "actor"] = Field(description="What sort of record it is.")
+    versions: list[EntityVersionOut] = Field(description="Every version, oldest first.")
+
+
 class ChangeOut(BaseModel):
     """One entry of the change feed."""
 
@@ -512,9 +661,13 @@ class ChangeOut(BaseModel):
     recorded_at: datetime = Field(description="When the change was committed (UTC).")
     recorded_by: str = Field(description="The name of the token that made it, or `seed`.")
     action: Literal["created", "corrected", "retracted"] = Field(description="What happened.")
-    record_type: Literal["fact", "source"] = Field(description="What sort of record changed.")
-    record_id: str = Field(description="The id of the fact or source changed.")
-    version: int | None = Field(description="The fact version the change recorded.")
+    record_type: Literal["fact", "source", "mission", "actor"] = Field(
+        description="What sort of record changed."
+    )
+    record_id: str = Field(description="The id (or slug) of the record changed.")
+    version: int | None = Field(
+        description="The version the change recorded (facts, missions, actors)."
+    )
     reason: str | None = Field(description="Why, as the editor wrote it.")
     href: str = Field(description="The record as it now stands.")
     version_href: str = Field(
@@ -536,9 +689,10 @@ class SeriesPoint(BaseModel):
 
     date: str | None = Field(description="The figures' date (ISO 8601 at its precision).")
     disagree: bool = Field(description="True when the figures for this date differ.")
-    preferred_by: Literal["only_value", "rank", "latest_record"] = Field(
+    preferred_by: Literal["only_value", "rank", "latest_source", "latest_record"] = Field(
         description="Why the preferred value was chosen: the only one; its rank (`preferred` "
-        "over `normal` over `deprecated`); or, ranks being equal, the latest recorded."
+        "over `normal` over `deprecated`); ranks being equal, the most recently published "
+        "source; or, sources being as recent, the latest recorded."
     )
     values: list[SeriesValue] = Field(description="Every figure for this date.")
 
@@ -546,12 +700,16 @@ class SeriesPoint(BaseModel):
 class Series(BaseModel):
     kind: str = Field(description="The figure, e.g. personnel.deployed.")
     kind_label: str = Field(description="The figure in words.")
-    unit: str | None = Field(description="The unit of its values.")
+    country: CountryRef | None = Field(
+        default=None, description="Whose figure: a contributing or donor country, where named."
+    )
+    actor: ActorRef | None = Field(default=None, description="Whose figure, where an actor.")
+    unit: str | None = Field(description="The unit of its values (several: null).")
     points: list[SeriesPoint] = Field(description="One point per date, oldest first.")
 
 
-class PersonnelSeries(Page[Series]):
-    """A mission's personnel figures over time, one series per kind, in the envelope of every
-    list (one page holds them all)."""
+class MissionSeries(Page[Series]):
+    """A mission's figures over time, one series per kind (and per country or actor the
+    figures are of), in the envelope of every list (one page holds them all)."""
 
     mission: MissionRef = Field(description="The mission the series are about.")

@@ -226,6 +226,12 @@ class Fact(SQLModel, table=True):
     attributed_to: str | None = None
     list_complete: bool | None = None
     list_note: str | None = None
+    # The authorizing instrument as the source names it ("Resolution 2699 (2023)"): the facts
+    # of one mandate period name the same one.
+    instrument: str | None = Field(default=None, max_length=200)
+    related_mission_slug: str | None = Field(
+        default=None, foreign_key="mission.slug", max_length=100
+    )
 
     value: float | None = None
     unit: str | None = Field(default=None, max_length=20)
@@ -304,7 +310,9 @@ class Change(SQLModel, table=True):
 
     __table_args__ = (
         CheckConstraint("action IN ('created', 'corrected', 'retracted')", name="action"),
-        CheckConstraint("record_type IN ('fact', 'source')", name="record_type"),
+        CheckConstraint(
+            "record_type IN ('fact', 'source', 'mission', 'actor')", name="record_type"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -315,6 +323,34 @@ class Change(SQLModel, table=True):
     record_id: str = Field(max_length=120)
     version: int | None = None
     reason: str | None = None
+
+
+ENTITY_TYPES = ("mission", "actor")
+
+
+class EntityVersion(SQLModel, table=True):
+    """Every version of a mission or an actor, as facts keep theirs: the `mission` and `actor`
+    tables hold the current one (what facts refer to), and this one what each was at every
+    moment, so history and `as_of` reads cover them too. `content` is the record's fields
+    and its citations' ids, as the version stated them."""
+
+    __tablename__ = "entity_version"
+    __table_args__ = (
+        UniqueConstraint("entity_type", "entity_id", "version"),
+        CheckConstraint("entity_type IN ('mission', 'actor')", name="entity_type"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=10)
+    entity_id: str = Field(max_length=100, index=True)
+    version: int
+    recorded_at: datetime = _timestamp(nullable=False)
+    superseded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    recorded_by: str = Field(max_length=100)
+    change_reason: str | None = None
+    origin: str = Field(max_length=20)
+    content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
 
 
 SEARCH_FTS_TABLE = "search_fts"  # SQLite's FTS5 index over search_entry (built by migrations)

@@ -35,6 +35,9 @@ MESSAGES = {
     "figures are flagged (180 days by default) before the day this answer is for.",
     CaveatCode.mandate_ended: "The mission's last known mandate has ended: no source here says "
     "it was renewed, nor that the mission stopped (see `status`).",
+    CaveatCode.sources_disagree: "Sources disagree on this figure for its date: the value shown "
+    "is the preferred one (by rank, then the most recent source, then the latest recorded); "
+    "see the mission's `series` for every value.",
 }
 
 QUANTITY_CAVEATS = {
@@ -43,8 +46,10 @@ QUANTITY_CAVEATS = {
     Qualifier.estimate: CaveatCode.estimate,
     Qualifier.approximate: CaveatCode.approximate,
 }
-# Caveats said of sources or missions, never of facts.
-NOT_OF_FACTS = frozenset({CaveatCode.publication_date_inexact, CaveatCode.mandate_ended})
+# Caveats said of sources, missions or key figures, never of a fact alone.
+NOT_OF_FACTS = frozenset(
+    {CaveatCode.publication_date_inexact, CaveatCode.mandate_ended, CaveatCode.sources_disagree}
+)
 
 
 class FactFields(Protocol):

@@ -259,6 +259,17 @@ class FactIn(Cited):
         default=None, description="False where the source marks its list as partial."
     )
     list_note: str | None = Field(default=None, description="What the source says of its list.")
+    instrument: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="The authorizing instrument as the source names it, e.g. a resolution's "
+        "number and year: a mandate period is the facts that name the same one.",
+    )
+    related_mission: Slug | None = Field(
+        default=None,
+        description="The other mission of a relation (its successor, or the one it backs).",
+    )
     quantity: QuantityIn | None = Field(default=None, description="The number, if any.")
     date: DateIn | None = Field(default=None, description="The date it refers to, if any.")
     derived: DerivationIn | None = Field(
@@ -291,6 +302,10 @@ class FactIn(Cited):
         missing = sorted(rule.needs - present)
         if missing:
             raise ValueError(f"a {self.kind} fact needs {', '.join(missing)}")
+        if self.related_mission is not None and rule.relation is None:
+            raise ValueError(f"a {self.kind} fact relates no missions: drop related_mission")
+        if self.related_mission is not None and self.related_mission == self.mission:
+            raise ValueError("a mission cannot be related to itself")
         unit = self.quantity.unit if self.quantity else (self.derived and self.derived.unit)
         if rule.unit is not None and unit and unit != rule.unit:
             raise ValueError(f"a {self.kind} fact is counted in {rule.unit}, not {unit}")
@@ -298,16 +313,30 @@ class FactIn(Cited):
 
 
 class MissionIn(Cited):
-    slug: Slug
-    name: str | None = None
-    name_unknown_reason: str | None = None
-    acronym: str | None = None
-    label: str = Field(min_length=1, description="How to refer to it, whether or not named.")
-    kind: str = Field(max_length=60, description="What sort of mission or body it is.")
-    status: MissionStatus
-    description: str
-    host_country: Iso3 | None = None
-    supports: Slug | None = None
+    """A mission or body, as the sources describe it."""
+
+    slug: Slug = Field(description="The permanent slug: lowercase words joined by hyphens.")
+    name: str | None = Field(
+        default=None, min_length=1, max_length=300, description="Its name, where it has one."
+    )
+    name_unknown_reason: str | None = Field(
+        default=None, min_length=1, max_length=1000, description="Why no name is given."
+    )
+    acronym: str | None = Field(
+        default=None, min_length=1, max_length=20, description="Its acronym, where given."
+    )
+    label: str = Field(
+        min_length=1, max_length=300, description="How to refer to it, whether or not named."
+    )
+    kind: str = Field(
+        min_length=1, max_length=40, description="What sort of mission or body it is."
+    )
+    status: MissionStatus = Field(description="Its status as the source states it.")
+    description: str = Field(
+        min_length=1, max_length=5000, description="What it is, in a sentence (editorial)."
+    )
+    host_country: Iso3 | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
+    supports: Slug | None = Field(default=None, description="The mission it would back.")
 
     _iso3 = field_validator("host_country")(check_iso3)
 
@@ -319,11 +348,15 @@ class MissionIn(Cited):
 
 
 class ActorIn(Cited):
-    slug: Slug
-    name: str
-    kind: ActorKind
-    title: str | None = None
-    country: Iso3 | None = None
+    """A person, body or group the sources name."""
+
+    slug: Slug = Field(description="The permanent slug: lowercase words joined by hyphens.")
+    name: str = Field(min_length=1, max_length=300, description="Its name as the source gives it.")
+    kind: ActorKind = Field(description="person, body, group, government or organization.")
+    title: str | None = Field(
+        default=None, min_length=1, max_length=300, description="Office or function, if given."
+    )
+    country: Iso3 | None = Field(default=None, description="ISO 3166-1 alpha-3 code.")
 
     _iso3 = field_validator("country")(check_iso3)
 

@@ -52,6 +52,7 @@ class CaveatCode(StrEnum):
     publication_date_inexact = "publication_date_inexact"
     stale = "stale"
     mandate_ended = "mandate_ended"
+    sources_disagree = "sources_disagree"
 
 
 class Stance(StrEnum):
@@ -143,6 +144,47 @@ class MissionState(StrEnum):
     unknown = "unknown"
 
 
+class FundingStage(StrEnum):
+    """Where money stands, as OCHA FTS names a flow's status: promised, bound, paid in, paid
+    out; and what a fund has done with what it received."""
+
+    pledged = "pledged"
+    committed = "committed"
+    received = "received"
+    disbursed = "disbursed"
+    allocated = "allocated"
+    unallocated = "unallocated"
+
+
+class MandatePart(StrEnum):
+    """What a fact says of one mandate period: each period gathers the facts that name the
+    same authorizing instrument."""
+
+    adopted = "adopted"  # the day the instrument was adopted
+    start = "start"
+    end = "end"
+    ceiling = "ceiling"  # the authorized strength
+
+
+class Relation(StrEnum):
+    """How two missions relate. Each is stated by a fact of one of them; its inverse is read
+    from the same fact."""
+
+    succeeded_by = "succeeded_by"
+    succeeds = "succeeds"
+    supports = "supports"
+    supported_by = "supported_by"
+
+
+# The relation a fact states, and how it reads from the other mission.
+RELATION_INVERSE: dict[Relation, Relation] = {
+    Relation.succeeded_by: Relation.succeeds,
+    Relation.succeeds: Relation.succeeded_by,
+    Relation.supports: Relation.supported_by,
+    Relation.supported_by: Relation.supports,
+}
+
+
 class ActorKind(StrEnum):
     person = "person"
     body = "body"
@@ -190,6 +232,9 @@ class Group(StrEnum):
     indicator = "indicator"
     timeline = "timeline"  # dated events, in date order
     situation = "situation"  # the conditions of the host country a fact sheet shows
+    mandate = "mandate"  # what a mandate period is made of: instrument, dates, ceiling
+    relation = "relation"  # a mission's successor, or the mission it backs
+    flow = "flow"  # money promised, bound or paid, per donor where known, in its currency
 
 
 # What a fact's date means in each kind's list (HXL #date attributes).
@@ -217,6 +262,9 @@ class FactKind:
     # How a figure of the kind reads in an article's sentence: {figure} (with its qualifier),
     # {mission}, {country}, {actor}, {place}. Kinds without one read as their summary.
     sentence: str | None = None
+    funding_stage: FundingStage | None = None  # the stage of money a funding kind counts
+    mandate_part: MandatePart | None = None  # what it says of a mandate period
+    relation: Relation | None = None  # the relation it states, from the fact's mission
 
     def in_group(self, group: Group) -> bool:
         return group in self.groups
@@ -286,6 +334,7 @@ _DECLARED = (
         received_money=True,
         unit="USD",
         sentence="The fund of {mission} had received {figure}",
+        funding_stage=FundingStage.received,
     ),
     _kind(
         "funding.unallocated",
@@ -299,6 +348,7 @@ _DECLARED = (
         key_figure="funding_unallocated",
         unit="USD",
         sentence="{figure} of the fund of {mission} remained unallocated",
+        funding_stage=FundingStage.unallocated,
     ),
     _kind(
         "funding.allocated",
@@ -311,6 +361,7 @@ _DECLARED = (
         key_figure="funding_allocated",
         unit="USD",
         sentence="{figure} of the fund of {mission} was allocated",
+        funding_stage=FundingStage.allocated,
     ),
     _kind(
         "funding.need",
@@ -365,11 +416,95 @@ _DECLARED = (
         "mission.mandate_end",
         "The date until which a mission is authorized.",
         "mandate ends",
-        [G.timeline],
+        [G.timeline, G.mandate],
         "mission",
         "date",
         date_tag=DATE_ENDS,
         key_figure="mandate_end",
+        mandate_part=MandatePart.end,
+    ),
+    _kind(
+        "mission.mandate_adopted",
+        "The day the instrument authorizing a mandate was adopted.",
+        "mandate adopted",
+        [G.timeline, G.mandate],
+        "mission",
+        "date",
+        date_tag=DATE_OCCURRED,
+        mandate_part=MandatePart.adopted,
+    ),
+    _kind(
+        "mission.mandate_start",
+        "The day from which a mandate authorizes a mission.",
+        "mandate starts",
+        [G.timeline, G.mandate],
+        "mission",
+        "date",
+        date_tag="#date+start",
+        mandate_part=MandatePart.start,
+    ),
+    _kind(
+        "mission.authorized_strength",
+        "The most personnel a mandate authorizes: its ceiling.",
+        "authorized strength",
+        [G.mandate],
+        "mission",
+        "quantity",
+        value_tag="#capacity+personnel+authorized+num",
+        mandate_part=MandatePart.ceiling,
+        sentence="{mission} was authorized up to {figure}",
+    ),
+    _kind(
+        "mission.succeeded_by",
+        "The mission that took over from this one, and when.",
+        "succeeded by",
+        [G.relation, G.timeline],
+        "mission",
+        "related_mission",
+        date_tag=DATE_OCCURRED,
+        relation=Relation.succeeded_by,
+    ),
+    _kind(
+        "mission.supports",
+        "A mission this one backs (an office supporting a force).",
+        "supports",
+        [G.relation],
+        "mission",
+        "related_mission",
+        relation=Relation.supports,
+    ),
+    _kind(
+        "personnel.contributed",
+        "Personnel one contributing country has deployed to a mission.",
+        "personnel contributed",
+        [G.contributor],
+        "mission",
+        "country",
+        "quantity",
+        value_tag=_PERSONNEL,
+        date_tag=DATE_AS_OF,
+        country_role=CountryRole.personnel_contributor,
+        sentence="{country} had deployed {figure} to {mission}",
+    ),
+    *(
+        _kind(
+            f"funding.{stage}",
+            description,
+            f"funds {stage}",
+            [G.flow],
+            "mission",
+            "quantity",
+            value_tag="#value+funding",
+            date_tag=DATE_AS_OF,
+            country_role=CountryRole.donor,
+            funding_stage=stage,
+            sentence=f"{{figure}} was {stage} to {{mission}}",
+        )
+        for stage, description in (
+            (FundingStage.pledged, "Money promised to a mission, by a donor where named."),
+            (FundingStage.committed, "Money bound by agreement to a mission."),
+            (FundingStage.disbursed, "Money paid out to or for a mission."),
+        )
     ),
     _kind(
         "mission.challenge", "A difficulty a mission has faced.", "challenge", [G.note], "mission"
@@ -573,6 +708,26 @@ for _declared in _DECLARED:
 # The live mapping: a kind added to VOCABULARY (a fixture's, in the tests) is seen everywhere.
 FACT_KINDS = VOCABULARY.kinds
 kinds_in = VOCABULARY.in_group
+
+
+def quantity_kinds() -> tuple[str, ...]:
+    """The kinds whose facts are figures: the ones a series can be read of."""
+    return tuple(name for name, kind in FACT_KINDS.items() if "quantity" in kind.needs)
+
+
+def funding_stages() -> dict[str, FundingStage]:
+    """Kind -> the stage of money it counts, in the stages' order."""
+    staged = {name: kind.funding_stage for name, kind in FACT_KINDS.items() if kind.funding_stage}
+    order = list(FundingStage)
+    return dict(sorted(staged.items(), key=lambda item: order.index(item[1])))
+
+
+def mandate_parts() -> dict[str, MandatePart]:
+    return {name: kind.mandate_part for name, kind in FACT_KINDS.items() if kind.mandate_part}
+
+
+def relation_kinds() -> dict[str, Relation]:
+    return {name: kind.relation for name, kind in FACT_KINDS.items() if kind.relation}
 
 
 def funding_parts() -> dict[str, str]:

@@ -21,37 +21,57 @@ _KEY_COLUMN = {
 }
 
 
+def _citation_columns(key: Any) -> Select:
+    """(key, source id, start, end, quote, source url, prefix, suffix). The quote's context is
+    cut from the source text by the database, so the text itself is never sent (both engines
+    count `substr` positions in code points, as spans do); it equals
+    app.domain.quotes.quote_context."""
+    start, end = col(Citation.char_start), col(Citation.char_end)
+    prefix_from = case((start > CONTEXT_CHARS, start - CONTEXT_CHARS), else_=0).cast(Integer)
+    return select_columns(
+        key,
+        col(Citation.source_id),
+        col(Citation.char_start),
+        col(Citation.char_end),
+        col(Citation.quote),
+        col(Source.url),
+        func.substr(col(Source.text), prefix_from + 1, start - prefix_from),
+        func.substr(col(Source.text), end + 1, CONTEXT_CHARS),
+    )
+
+
 def linked_citations(
     session: Session, *, link: CitationLink, keys: Collection[Any]
 ) -> Sequence[Row[Any]]:
-    """(key, source id, start, end, quote, source url, prefix, suffix) for every record whose
-    key is given, in citation order. Plain columns rather than Citation objects: a page of 50
-    facts has a hundred or more citations, and loading each as an ORM object cost more than
-    the query. The quote's context is cut from the source text by the database, so the text
-    itself is never sent (both engines count `substr` positions in code points, as spans do);
-    it equals app.domain.quotes.quote_context."""
+    """The citation rows (see `_citation_columns`) of every record whose key is given, in
+    citation order. Plain columns rather than Citation objects: a page of 50 facts has a
+    hundred or more citations, and loading each as an ORM object cost more than the query."""
     if not keys:
         return []
     key = getattr(link, _KEY_COLUMN[link])
-    start, end = col(Citation.char_start), col(Citation.char_end)
-    prefix_from = case((start > CONTEXT_CHARS, start - CONTEXT_CHARS), else_=0).cast(Integer)
     query = (
-        select_columns(
-            key,
-            col(Citation.source_id),
-            col(Citation.char_start),
-            col(Citation.char_end),
-            col(Citation.quote),
-            col(Source.url),
-            func.substr(col(Source.text), prefix_from + 1, start - prefix_from),
-            func.substr(col(Source.text), end + 1, CONTEXT_CHARS),
-        )
+        _citation_columns(key)
+        .select_from(link)
         .join(Citation, col(Citation.id) == link.citation_id)
         .join(Source, col(Source.id) == Citation.source_id)
         .where(col(key).in_(keys))
         .order_by(col(key), col(link.position))
     )
     return session.execute(query).all()
+
+
+def citations_by_id(session: Session, *, ids: Collection[int]) -> dict[int, Row[Any]]:
+    """The citation rows of these citations, by id: for a record as an earlier version of it
+    cited them."""
+    if not ids:
+        return {}
+    query = (
+        _citation_columns(col(Citation.id))
+        .select_from(Citation)
+        .join(Source, col(Source.id) == Citation.source_id)
+        .where(col(Citation.id).in_(ids))
+    )
+    return {row[0]: row for row in session.execute(query).all()}
 
 
 def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citation]:

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from app.db.tables import Actor, Country, Fact, Mission, Source
 from app.domain.vocabulary import VOCABULARY
+from app.queries.entity_versions import as_recorded, existing_at
 from app.queries.moment import fact_served, reading_as_of, source_served
 from app.queries.sorting import SortField, Sorting
 
@@ -52,8 +53,12 @@ SOURCE_SORTING = Sorting(
 )
 
 
-def mission_query(*, status: str | None = None, kind: str | None = None) -> Select:
+def mission_query(
+    *, status: str | None = None, kind: str | None = None, as_of: datetime | None = None
+) -> Select:
     query = select(Mission)
+    if as_of is not None:
+        query = query.where(col(Mission.slug).in_(existing_at("mission", as_of)))
     if status is not None:
         query = query.where(Mission.status == status)
     if kind is not None:
@@ -64,8 +69,8 @@ def mission_query(*, status: str | None = None, kind: str | None = None) -> Sele
 def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Mission]:
     if not slugs:
         return {}
-    rows = session.exec(select(Mission).where(col(Mission.slug).in_(slugs))).all()
-    return {row.slug: row for row in rows}
+    query = mission_query(as_of=reading_as_of(session)).where(col(Mission.slug).in_(slugs))
+    return {row.slug: row for row in session.scalars(query).all()}
 
 
 def mission_labels(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
@@ -91,8 +96,10 @@ def actor_names(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
 
 
 def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:
-    query = select(Mission).where(Mission.supports_mission_slug == slug).order_by(col(Mission.slug))
-    return session.exec(query).all()
+    """The missions backing this one, as the read's moment recorded them."""
+    query = mission_query(as_of=reading_as_of(session)).order_by(col(Mission.slug))
+    rows = as_recorded(session, session.scalars(query).all())
+    return [row for row in rows if row.supports_mission_slug == slug]
 
 
 def countries_by_code(session: Session, *, codes: Collection[str]) -> dict[str, Country]:
@@ -125,12 +132,16 @@ def country_roles(session: Session, *, codes: Collection[str]) -> Sequence[tuple
 def actors_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Actor]:
     if not slugs:
         return {}
-    rows = session.exec(select(Actor).where(col(Actor.slug).in_(slugs))).all()
-    return {row.slug: row for row in rows}
+    query = actor_query(as_of=reading_as_of(session)).where(col(Actor.slug).in_(slugs))
+    return {row.slug: row for row in session.scalars(query).all()}
 
 
-def actor_query(*, country: str | None = None, kind: str | None = None) -> Select:
+def actor_query(
+    *, country: str | None = None, kind: str | None = None, as_of: datetime | None = None
+) -> Select:
     query = select(Actor)
+    if as_of is not None:
+        query = query.where(col(Actor.slug).in_(existing_at("actor", as_of)))
     if country is not None:
         query = query.where(Actor.country_iso3 == country)
     if kind is not None:
@@ -138,8 +149,9 @@ def actor_query(*, country: str | None = None, kind: str | None = None) -> Selec
     return query
 
 
-def actors_of_country(session: Session, *, country: str) -> Sequence[Actor]:
-    return session.scalars(actor_query(country=country).order_by(col(Actor.slug))).all()
+def actors_of_country(session: Session, *, country: str) -> list[Actor]:
+    query = actor_query(country=country, as_of=reading_as_of(session))
+    return as_recorded(session, session.scalars(query.order_by(col(Actor.slug))).all())
 
 
 def source_query(
@@ -167,7 +179,8 @@ def get_source(session: Session, *, source_id: str) -> Source | None:
 
 def all_missions(session: Session) -> Sequence[Mission]:
     """Every mission by slug: for pages that show them all (there are a handful)."""
-    return session.scalars(mission_query().order_by(col(Mission.slug))).all()
+    query = mission_query(as_of=reading_as_of(session))
+    return session.scalars(query.order_by(col(Mission.slug))).all()
 
 
 def all_sources(session: Session) -> Sequence[Source]:

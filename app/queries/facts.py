@@ -91,6 +91,7 @@ def _conditions(
     as_of: datetime | None = None,
     kinds: Collection[str] | None = None,
     missions: Collection[str] | None = None,
+    related_to: Collection[str] | None = None,
     country: str | None = None,
     actor: str | None = None,
     stance: str | None = None,
@@ -107,6 +108,8 @@ def _conditions(
         conditions.append(col(Fact.kind).in_(kinds))
     if missions is not None:
         conditions.append(col(Fact.mission_slug).in_(missions))
+    if related_to is not None:
+        conditions.append(col(Fact.related_mission_slug).in_(related_to))
     if country is not None:
         conditions.append(Fact.country_iso3 == country)
     if actor is not None:

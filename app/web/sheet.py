@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from app.api.mission_life import key_figure_choices
 from app.api.present import present_facts, present_missions, published_date
 from app.api.schemas import CitationOut, FactGroup, FactOut, MissionSummary
 from app.api.wording import date_in_words
@@ -145,7 +146,12 @@ def build_sheet(session: Session, mission: Mission) -> MissionSheet:
     key_figures = VOCABULARY.key_figures()
     own_kinds = [*key_figures.values(), *kinds_in(Group.funding), *kinds_in(Group.note)]
     own = present_facts(session, select_facts(session, missions=[slug], kinds=own_kinds))
+    # The figure shown is the one the JSON shows: the preferred value of the latest point.
+    chosen = key_figure_choices(session, own)
     by_kind = {fact.kind: fact for fact in own}
+    for name, kind in key_figures.items():
+        if (figure := chosen[name].fact) is not None:
+            by_kind[kind] = figure
     timeline = present_facts(
         session,
         select_facts(

@@ -56,6 +56,12 @@ def check_if_match(if_match: str | None, row: Fact) -> None:
 def _check_references(session: Session, spec: FactIn) -> None:
     if spec.mission and session.get(Mission, spec.mission) is None:
         raise Invalid("body", "mission", f"unknown mission {spec.mission!r}; see GET /missions")
+    if spec.related_mission and session.get(Mission, spec.related_mission) is None:
+        raise Invalid(
+            "body",
+            "related_mission",
+            f"unknown mission {spec.related_mission!r}; see GET /missions",
+        )
     if spec.actor and session.get(Actor, spec.actor) is None:
         raise Invalid("body", "actor", f"unknown actor {spec.actor!r}; see GET /actors")
     if spec.country and session.get(Country, spec.country) is None:
@@ -258,6 +264,8 @@ def spec_of(session: Session, row: Fact) -> dict[str, Any]:
     spec["attributed_to"] = row.attributed_to
     spec["list_complete"] = row.list_complete
     spec["list_note"] = row.list_note
+    spec["instrument"] = row.instrument
+    spec["related_mission"] = row.related_mission_slug
     if row.derived:
         operation = "percent_of" if (row.formula or "").endswith("* 100") else "difference"
         spec["derived"] = {"operation": operation, "inputs": row.derived_from, "unit": row.unit}

@@ -26,6 +26,14 @@ from app.domain.countries import lookup_country
 from app.domain.quotes import Span
 from app.queries.search import rebuild_search_index
 from app.queries.state import bump_data_version
+from app.writes.entities import (
+    ACTORS,
+    MISSIONS,
+    EntityType,
+    latest_entity_version,
+    record_version,
+    stored_entity,
+)
 from app.writes.seed_files import Seed, read_seed
 from app.writes.sources import source_row
 from app.writes.versions import add_version, fact_content, log_change, retract, same_content
@@ -57,9 +65,9 @@ class SeedReport:
         )
 
 
-def _upsert(session: Session, row: SQLModel, report: SeedReport) -> bool:
+def _upsert(session: Session, row: SQLModel, report: SeedReport) -> str | None:
     """Insert a row, or update the stored one field by field; counts only real changes.
-    True when the row was inserted."""
+    `inserted`, `updated`, or None when nothing changed."""
     model = type(row)
     table = model.__table__  # type: ignore[attr-defined]
     (key_column,) = table.primary_key.columns  # every upserted entity has a one-column key
@@ -67,7 +75,7 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport) -> bool:
     if stored is None:
         session.add(row)
         report.count(table.name, "inserted")
-        return True
+        return "inserted"
     changed = False
     for name in row.model_fields_set - {"recorded_at"}:
         if getattr(stored, name) != getattr(row, name):
@@ -75,7 +83,8 @@ def _upsert(session: Session, row: SQLModel, report: SeedReport) -> bool:
             changed = True
     if changed:
         report.count(table.name, "updated")
-    return False
+        return "updated"
+    return None
 
 
 SpanKey = tuple[str, int, int]
@@ -115,35 +124,57 @@ def _link_citations(
     key: dict[str, str],
     citation_ids: list[int],
     report: SeedReport,
-) -> None:
-    """Make an entity's citation links exactly `citation_ids`, in order."""
+) -> bool:
+    """Make an entity's citation links exactly `citation_ids`, in order; True if they changed."""
     ((key_name, key_value),) = key.items()
     key_column = getattr(link, key_name)
     stored: Sequence[Any] = session.exec(select(link).where(key_column == key_value)).all()
     current = [(row.citation_id, row.position) for row in sorted(stored, key=lambda r: r.position)]
     if current == [(cid, i) for i, cid in enumerate(citation_ids)]:
-        return
+        return False
     for row in stored:
         session.delete(row)
     session.flush()
     for position, citation_id in enumerate(citation_ids):
         session.add(link(**key, citation_id=citation_id, position=position))
     report.count(str(link.__tablename__), "relinked")
+    return True
 
 
 def _write_cited(
     session: Session,
+    kind: EntityType,
     row: Mission | Actor,
-    link: type[MissionCitation] | type[ActorCitation],
-    key: dict[str, str],
     spans: list[Span],
     known: dict[SpanKey, int],
     report: SeedReport,
 ) -> None:
-    """Upsert an entity and make its citation links exactly these spans."""
-    _upsert(session, row, report)
+    """Upsert an entity, make its citation links exactly these spans, and record a version
+    when anything changed (or none is recorded yet)."""
+    upserted = _upsert(session, row, report)
     session.flush()
-    _link_citations(session, link, key, _citation_ids(session, known, spans, report), report)
+    cited = _citation_ids(session, known, spans, report)
+    relinked = _link_citations(session, kind.link, {kind.key: row.slug}, cited, report)
+    first = latest_entity_version(session, kind, row.slug) is None
+    if upserted or relinked or first:
+        stored = stored_entity(session, kind, row.slug)
+        assert stored is not None
+        reason = (
+            "Loaded from the seed files"
+            if upserted == "inserted" or first
+            else ("Corrected in the seed files")
+        )
+        record_version(
+            session,
+            kind,
+            stored,
+            cited,
+            reason=reason,
+            at=utcnow(),
+            by=SEED_AUTHOR,
+            origin=SEED_ORIGIN,
+        )
+        report.count("entity_version", "recorded")
 
 
 def _write_facts(
@@ -224,7 +255,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         source = source_row(
             spec, text=loaded.text, sha256=loaded.sha256, by=SEED_AUTHOR, origin=SEED_ORIGIN
         )
-        if _upsert(session, source, report):
+        if _upsert(session, source, report) == "inserted":
             log_change(
                 session,
                 action="created",
@@ -250,9 +281,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             host_country_iso3=mission.host_country,
             supports_mission_slug=mission.supports,
         )
-        key = {"mission_slug": mission.slug}
-        spans = seed.mission_spans[mission.slug]
-        _write_cited(session, row, MissionCitation, key, spans, known, report)
+        _write_cited(session, MISSIONS, row, seed.mission_spans[mission.slug], known, report)
     for actor in seed.facts_file.actors:
         row_actor = Actor(
             slug=actor.slug,
@@ -261,9 +290,7 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
             title=actor.title,
             country_iso3=actor.country,
         )
-        key = {"actor_slug": actor.slug}
-        spans = seed.actor_spans[actor.slug]
-        _write_cited(session, row_actor, ActorCitation, key, spans, known, report)
+        _write_cited(session, ACTORS, row_actor, seed.actor_spans[actor.slug], known, report)
     session.flush()
     _write_facts(session, seed, known, report)
     if report.changed or not _search_index_built(session):

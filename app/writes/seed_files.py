@@ -74,6 +74,15 @@ class Seed:
         return codes
 
 
+@dataclass(frozen=True)
+class KnownRecords:
+    """Records a folder may refer to without defining them: those the database already holds
+    (an imported source's facts may be about a mission an earlier source introduced)."""
+
+    missions: set[str] = field(default_factory=set)
+    actors: set[str] = field(default_factory=set)
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
@@ -171,10 +180,10 @@ def _check_as_stated(fact: FactIn, spans: list[Span], problems: list[str]) -> No
         problems.append(f"{FACTS_FILE}: fact {fact.id!r}: as_stated {words!r} is not in its quotes")
 
 
-def _check_references(seed: Seed, problems: list[str]) -> None:
+def _check_references(seed: Seed, problems: list[str], known: KnownRecords | None) -> None:
     spec = seed.facts_file
-    missions = {m.slug for m in spec.missions}
-    actors = {a.slug for a in spec.actors}
+    missions = {m.slug for m in spec.missions} | (known.missions if known else set())
+    actors = {a.slug for a in spec.actors} | (known.actors if known else set())
     for kind, slugs in (
         ("mission", [m.slug for m in spec.missions]),
         ("actor", [a.slug for a in spec.actors]),
@@ -205,6 +214,10 @@ def _check_references(seed: Seed, problems: list[str]) -> None:
             problems.append(f"{FACTS_FILE}: fact {fact.id!r}: unknown mission {fact.mission!r}")
         if fact.actor and fact.actor not in actors:
             problems.append(f"{FACTS_FILE}: fact {fact.id!r}: unknown actor {fact.actor!r}")
+        if fact.related_mission and fact.related_mission not in missions:
+            problems.append(
+                f"{FACTS_FILE}: fact {fact.id!r}: unknown related mission {fact.related_mission!r}"
+            )
 
 
 def _derive(seed: Seed, problems: list[str]) -> None:
@@ -250,13 +263,13 @@ def _derive(seed: Seed, problems: list[str]) -> None:
             figure(fact, ())
 
 
-def read_seed(seed_dir: Path) -> Seed:
+def read_seed(seed_dir: Path, known: KnownRecords | None = None) -> Seed:
     """Parse, validate and resolve the whole seed; SeedError lists every problem found."""
     sources = read_sources(seed_dir)
     facts_file = _validate(FactsFile, _read_yaml(seed_dir / FACTS_FILE), FACTS_FILE)
     seed = Seed(sources=sources, facts_file=facts_file)
     problems: list[str] = []
-    _check_references(seed, problems)
+    _check_references(seed, problems, known)
     if not problems:
         for mission in facts_file.missions:
             label = f"mission {mission.slug!r}"

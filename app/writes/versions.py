@@ -64,6 +64,8 @@ def fact_content(
         "attributed_to": spec.attributed_to,
         "list_complete": spec.list_complete,
         "list_note": spec.list_note,
+        "instrument": spec.instrument,
+        "related_mission_slug": spec.related_mission,
         "value": quantity.value if quantity else value,
         "unit": quantity.unit if quantity else (derivation.unit if derivation else None),
         "qualifier": quantity.qualifier if quantity else qualifier,

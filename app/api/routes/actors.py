@@ -16,6 +16,7 @@ from app.api.schemas import ActorDetail, ActorOut, Page
 from app.api.sessions import SessionDep
 from app.queries import entities
 from app.queries.facts import select_facts
+from app.queries.moment import reading_as_of
 
 router = APIRouter(prefix="/actors", tags=["actors"])
 
@@ -49,7 +50,11 @@ def list_actors(
         session,
         page,
         output,
-        query=entities.actor_query(country=country.upper() if country else None, kind=kind),
+        query=entities.actor_query(
+            country=country.upper() if country else None,
+            kind=kind,
+            as_of=reading_as_of(session),
+        ),
         sorting=entities.ACTOR_SORTING,
         sort=sort,
         present=present_actors,

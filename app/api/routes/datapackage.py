@@ -50,6 +50,7 @@ class Dataset:
 
 _FACT_KEYS = (
     ForeignKey("mission", "missions", "slug"),
+    ForeignKey("related_mission", "missions", "slug"),
     ForeignKey("country_iso3", "countries", "iso3"),
     ForeignKey("actor", "actors", "slug"),
     ForeignKey("source", "sources", "id"),

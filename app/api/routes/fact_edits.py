@@ -100,7 +100,7 @@ def replace_fact(
     return _answer(session, row, response)
 
 
-def _merge(target: Any, patch: Any) -> Any:
+def merge_patch(target: Any, patch: Any) -> Any:
     """RFC 7396 JSON merge patch: objects merge, null removes, anything else replaces."""
     if not isinstance(patch, dict):
         return patch
@@ -109,7 +109,7 @@ def _merge(target: Any, patch: Any) -> Any:
         if value is None:
             merged.pop(key, None)
         else:
-            merged[key] = _merge(merged.get(key), value)
+            merged[key] = merge_patch(merged.get(key), value)
     return merged
 
 
@@ -146,7 +146,7 @@ def patch_fact(
             raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
         base = spec_of(session, current)
         try:
-            spec = FactIn.model_validate(_merge(base, patch))
+            spec = FactIn.model_validate(merge_patch(base, patch))
         except ValidationError as error:
             raise RequestValidationError(_in_body(error)) from None
         row = correct_fact(

@@ -6,45 +6,66 @@ from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import MISSION_COLUMNS, fact_columns
-from app.api.formats import FormatDep, list_openapi, rows_response
+from app.api.formats import FormatDep, OutputFormat, list_openapi, rows_response
 from app.api.http_dates import last_modified
-from app.api.pagination import PageDep
-from app.api.preference import preferred, preferred_by
-from app.api.present import merged, mission_ref, present_facts, present_missions
-from app.api.problems import not_acceptable, problem_responses
+from app.api.mission_life import (
+    CONTRIBUTOR_COLUMNS,
+    SERIES_COLUMNS,
+    contributors_of,
+    funding_stages_of,
+    key_figure_choices,
+    mandates_out,
+    mission_series,
+    relations_out,
+    series_rows,
+)
+from app.api.pagination import PageDep, page_of_items
+from app.api.present import (
+    caveat,
+    merged,
+    mission_lives_of,
+    mission_ref,
+    present_facts,
+    present_missions,
+)
+from app.api.problems import invalid, not_acceptable, problem_responses
 from app.api.routes.common import (
     FactSortByKind,
+    Iso3Query,
     MissionSlug,
     require_mission,
 )
 from app.api.routes.fact_lists import STANCE, FactListRoute, add_fact_list_routes
 from app.api.routes.listing import csv_filename, entity_list, fact_list
 from app.api.schemas import (
+    ContributorOut,
+    Contributors,
     FactGroup,
     FactList,
     FactOut,
     Funding,
     KeyFigures,
     MissionDetail,
+    MissionSeries,
     MissionSummary,
     Page,
-    PersonnelSeries,
     Series,
-    SeriesPoint,
-    SeriesValue,
     UnknownFigure,
 )
 from app.api.sessions import SessionDep
 from app.domain.vocabulary import (
     VOCABULARY,
     CaveatCode,
+    CountryRole,
     Group,
     MissionStatus,
     funding_parts,
     kinds_in,
+    quantity_kinds,
 )
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
+from app.queries.moment import reading_as_of
 
 router = APIRouter(prefix="/missions", tags=["missions"])
 
@@ -60,14 +81,6 @@ MISSION_LISTS = (
         "Donors to the mission's fund",
         """Countries that gave to the mission's fund. Amounts the source does not give are null
     with a reason; `list_complete: false` says the source's list is partial.""",
-        of_mission=True,
-    ),
-    FactListRoute(
-        "/{slug}/contributors",
-        Group.contributor,
-        "Lead nation and personnel contributors",
-        """The countries that lead the mission or contribute personnel, each with its `role`;
-    the officers each sends are null with a reason where the source does not say.""",
         of_mission=True,
     ),
     FactListRoute(
@@ -108,7 +121,14 @@ MISSION_LISTS = (
         with_supporters=True,
     ),
 )
-SUB_RESOURCES = ("funding", "personnel", *(r.path.rsplit("/", 1)[-1] for r in MISSION_LISTS))
+SUB_RESOURCES = (
+    "funding",
+    "personnel",
+    "contributors",
+    "series",
+    "history",
+    *(r.path.rsplit("/", 1)[-1] for r in MISSION_LISTS),
+)
 
 
 @router.get(
@@ -141,7 +161,7 @@ def list_missions(
         session,
         page,
         output,
-        query=entities.mission_query(status=status, kind=kind),
+        query=entities.mission_query(status=status, kind=kind, as_of=reading_as_of(session)),
         sorting=entities.MISSION_SORTING,
         sort=sort,
         present=present_missions,
@@ -168,25 +188,29 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
     figure the sources do not give is null and listed under `key_figures.unknown`; `unknown`
     lists every figure about the mission that the sources leave unknown, key or not."""
     mission = require_mission(session, slug)
-    summary = present_missions(session, [mission])[0]
-    key_kinds = VOCABULARY.key_figures()
-    rows = select_facts(
-        session, missions=[slug], kinds=[*key_kinds.values(), *kinds_in(Group.note)]
-    )
+    # Every fact about the mission, read and presented once: the key figures, notes, mandate
+    # periods, relations, unknowns and the status are all drawn from it.
+    rows = select_facts(session, missions=[slug])
+    summary = present_missions(session, [mission], lives=mission_lives_of(rows))[0]
     facts = present_facts(session, rows)
-    # Where sources disagree, the preferred figure (by rank, then date, then record) is shown.
-    figures = {
-        name: preferred([fact for fact in facts if fact.kind == kind])
-        for name, kind in key_kinds.items()
+    # Each key figure is the preferred value of its latest point (app.api.preference).
+    choices = key_figure_choices(session, facts)
+    figures = {name: choice.fact for name, choice in choices.items()}
+    disagreements = {
+        name: [fact.id for fact in choice.disagreeing]
+        for name, choice in choices.items()
+        if choice.disagreeing
     }
     missing = {name: NO_FIGURE for name, fact in figures.items() if fact is None}
     response.headers.update(last_modified([mission.recorded_at, *(f.recorded_at for f in facts)]))
-    unknown_facts = present_facts(
-        session, select_facts(session, missions=[slug], caveat=CaveatCode.value_unknown)
-    )
+    unknown_facts = [
+        fact for fact in facts if CaveatCode.value_unknown in {c.code for c in fact.caveats}
+    ]
     return MissionDetail(
         **summary.model_dump(),
-        key_figures=KeyFigures(**figures, unknown=missing),
+        key_figures=KeyFigures(**figures, unknown=missing, disagreements=disagreements),
+        mandates=mandates_out(rows, facts),
+        relations=relations_out(session, mission, facts),
         notes=[fact for fact in facts if fact.kind in kinds_in(Group.note)],
         supported_by=[
             ref
@@ -197,7 +221,8 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
         caveats=merged(
             [
                 summary.status.caveats,
-                *(fact.caveats for fact in facts if fact.kind in key_kinds.values()),
+                *(fact.caveats for fact in figures.values() if fact is not None),
+                [caveat(CaveatCode.sources_disagree)] if disagreements else [],
             ]
         ),
         unknown=[
@@ -257,6 +282,7 @@ def get_funding(
         donors=FactGroup(
             list_complete=donors_complete, list_note=" ".join(donor_notes) or None, items=donors
         ),
+        stages=funding_stages_of(session, slug),
         as_of=received.date if received else None,
         unknown={part: why or NO_FIGURE for part, why in unknown.items()},
         caveats=merged(fact.caveats for fact in facts),
@@ -266,10 +292,36 @@ def get_funding(
 add_fact_list_routes(router, MISSION_LISTS)
 
 
+SeriesFlag = Annotated[
+    bool,
+    Query(
+        description="`true`: the figures over time instead, one series per kind (and per "
+        "country), one point per date; where sources disagree on a date, every value is shown "
+        "and the preferred one is marked (JSON only)."
+    ),
+]
+
+
+def _json_only(output: OutputFormat) -> None:
+    if output.rows:
+        raise not_acceptable(
+            "The series are JSON here: ask for application/json (without `format`), or for "
+            "GET /missions/{slug}/series, which is also CSV and NDJSON."
+        )
+
+
+def _series_page(session: Session, slug: str, series: list[Series]) -> MissionSeries:
+    mission = mission_ref(require_mission(session, slug))
+    assert mission is not None
+    return MissionSeries(
+        mission=mission, items=series, limit=max(len(series), 1), next=None, next_cursor=None
+    )
+
+
 @router.get(
     "/{slug}/personnel",
     summary="Planned and deployed personnel, as a list or as time series",
-    response_model=FactList | PersonnelSeries,
+    response_model=FactList | MissionSeries,
     responses={**LIST_RESPONSES, **problem_responses(406)},
 )
 def list_personnel(
@@ -279,59 +331,112 @@ def list_personnel(
     page: PageDep,
     output: FormatDep,
     sort: FactSortByKind = None,
-    series: Annotated[
-        bool,
-        Query(
-            description="`true`: the figures over time instead, one series per kind, one "
-            "point per date; where sources disagree on a date, every value is shown and the "
-            "preferred one is marked."
-        ),
-    ] = False,
-) -> FactList | PersonnelSeries | Response:
+    series: SeriesFlag = False,
+) -> FactList | MissionSeries | Response:
     """Personnel figures: planned, deployed (with its as-of date) and the derived share. With
     `series=true`, the same figures as time series (JSON only; the list's paging does not
     apply)."""
     require_mission(session, slug)
+    kinds = kinds_in(Group.personnel)
     if series:
-        if output.rows:
-            raise not_acceptable(
-                "The series are JSON only: ask for application/json (without `format`), "
-                "or for the list, which is also CSV and NDJSON."
-            )
-        return _personnel_series(session, slug)
-    return fact_list(
-        request, session, page, output, sort=sort, missions=[slug], kinds=kinds_in(Group.personnel)
-    )
+        _json_only(output)
+        return _series_page(session, slug, mission_series(session, slug, kinds=kinds))
+    return fact_list(request, session, page, output, sort=sort, missions=[slug], kinds=kinds)
 
 
-def _personnel_series(session: Session, slug: str) -> PersonnelSeries:
-    rows = select_facts(session, by_date=True, missions=[slug], kinds=kinds_in(Group.personnel))
-    by_kind: dict[str, dict[str | None, list[FactOut]]] = {}
-    for fact in present_facts(session, rows):
-        date = fact.date.value if fact.date else None
-        by_kind.setdefault(fact.kind, {}).setdefault(date, []).append(fact)
-    series = []
-    for kind in kinds_in(Group.personnel):
-        points = []
-        for date, facts in by_kind.get(kind, {}).items():
-            chosen = preferred(facts)
-            values = {fact.quantity.value if fact.quantity else None for fact in facts}
-            points.append(
-                SeriesPoint(
-                    date=date,
-                    disagree=len(values) > 1,
-                    preferred_by=preferred_by(facts),  # type: ignore[arg-type]
-                    values=[SeriesValue(preferred=fact is chosen, fact=fact) for fact in facts],
-                )
-            )
-        if points:
-            units = {v.fact.quantity.unit for p in points for v in p.values if v.fact.quantity}
-            unit = units.pop() if len(units) == 1 else None
-            series.append(
-                Series(kind=kind, kind_label=VOCABULARY.label(kind), unit=unit, points=points)
-            )
+@router.get(
+    "/{slug}/contributors",
+    summary="Contributing countries: role and latest personnel count, or counts over time",
+    response_model=Contributors | MissionSeries,
+    responses={**LIST_RESPONSES, **problem_responses(406)},
+)
+def list_contributors(
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    output: FormatDep,
+    series: SeriesFlag = False,
+) -> Contributors | MissionSeries | Response:
+    """Per country: its roles (lead nation, personnel contributor), the fact stating its main
+    role, its latest cited count of personnel deployed (the preferred value of the latest
+    date, others that disagree named), or null with the reason where no source gives one.
+    With `series=true`, each country's counts over time. CSV and NDJSON: one row per country,
+    its facts' columns prefixed `personnel_` and `role_fact_`."""
     mission = mission_ref(require_mission(session, slug))
     assert mission is not None
-    return PersonnelSeries(
-        mission=mission, items=series, limit=len(series), next=None, next_cursor=None
+    kinds = kinds_in(Group.contributor)
+    if series:
+        _json_only(output)
+        counted = [k for k in kinds if k in quantity_kinds()]
+        return _series_page(session, slug, mission_series(session, slug, kinds=counted))
+    found = contributors_of(session, slug)
+    if output.rows and not page.limit_given:
+        return rows_response(output, CONTRIBUTOR_COLUMNS, [found], filename=csv_filename(request))
+    one = page_of_items(request, found, key=_contributor_key, page=page)
+    if output.rows:
+        return rows_response(
+            output, CONTRIBUTOR_COLUMNS, [one.rows], filename=csv_filename(request)
+        )
+    complete, notes = list_completeness(session, missions=[slug], kinds=kinds)
+    return Contributors(
+        mission=mission,
+        items=one.rows,
+        limit=page.limit,
+        next=one.next_url,
+        next_cursor=one.next_cursor,
+        total=one.total,
+        list_complete=complete,
+        list_note=" ".join(notes) or None,
     )
+
+
+def _contributor_key(contributor: ContributorOut) -> str:
+    """Lead nations first, then each role's countries by code: the order the pages show."""
+    return f"{list(CountryRole).index(contributor.role)}-{contributor.iso3}"
+
+
+QuantityKind = Annotated[
+    str | None,
+    Query(
+        max_length=60,
+        pattern=r"^[a-z][a-z_.]*$",
+        description="The figure: any kind that holds a quantity, e.g. `personnel.deployed`, "
+        "`funding.pledged`, `personnel.contributed`. Without it, every figure of the mission.",
+        examples=["personnel.deployed"],
+    ),
+]
+
+
+@router.get(
+    "/{slug}/series",
+    summary="Any figure of the mission over time, with every source's value",
+    response_model=MissionSeries,
+    responses={200: list_openapi("One row per value of each point."), **NOT_FOUND},
+)
+def get_series(
+    slug: MissionSlug,
+    request: Request,
+    session: SessionDep,
+    output: FormatDep,
+    kind: QuantityKind = None,
+    country: Iso3Query = None,
+) -> MissionSeries | Response:
+    """The figures of one kind (or of every kind) over time: one series per kind and subject
+    (the mission, or each country or actor the figures are of), one point per date with every
+    value sources gave for it, `disagree` when they differ, and the preferred one marked with
+    the step of the rule that chose it (rank, then the most recent source, then the latest
+    recorded). As CSV
+    or NDJSON, one row per value."""
+    require_mission(session, slug)
+    if kind is not None and kind not in quantity_kinds():
+        known = ", ".join(quantity_kinds())
+        raise invalid("query", "kind", f"{kind[:60]!r} holds no figures; one of: {known}")
+    code = country.upper() if country else None
+    kinds = [kind] if kind else list(quantity_kinds())
+    series = mission_series(session, slug, kinds=kinds, country=code)
+    if output.rows:
+        return rows_response(
+            output, SERIES_COLUMNS, [series_rows(series)], filename=csv_filename(request)
+        )
+    return _series_page(session, slug, series)
