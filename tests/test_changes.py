@@ -62,7 +62,7 @@ def test_since_and_cursors_read_the_feed_without_gaps(editor: Editor) -> None:
     assert [c["id"] for c in walked] == sorted(c["id"] for c in walked)
 
     assert_problem(editor.client.get("/changes", params={"since": "last week"}), 422)
-    assert_problem(editor.client.get("/changes", params={"record_type": "mission"}), 422)
+    assert_problem(editor.client.get("/changes", params={"record_type": "person"}), 422)
     csv = editor.client.get("/changes", params={"format": "csv"})
     assert csv.headers["content-type"].startswith("text/csv")
     assert csv.text.count("\n") == len(everything) + 1

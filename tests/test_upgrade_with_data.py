@@ -6,6 +6,7 @@ leave the database as it was.
 Every future migration must keep this module green.
 """
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -271,3 +272,43 @@ def test_a_migration_interrupted_midway_leaves_the_database_as_it_was(
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version FROM data_state")).scalar_one() == 0
     engine.dispose()
+
+
+def test_missions_and_actors_get_their_first_version_on_upgrade(
+    first_revision_with_data: str,
+) -> None:
+    """Revision 0008 versions missions and actors: each stored one gets version 1, holding
+    its columns and its citations in order, so its history starts from what was there."""
+    url = first_revision_with_data
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        versions = connection.execute(
+            text("SELECT entity_type, entity_id, version, content FROM entity_version")
+        ).all()
+        for entity_type, key in (("mission", "mission_slug"), ("actor", "actor_slug")):
+            rows = connection.execute(text(f"SELECT * FROM {entity_type}")).mappings().all()
+            links = connection.execute(
+                text(f"SELECT {key}, citation_id FROM {entity_type}_citation ORDER BY position")
+            ).all()
+            assert rows
+            for row in rows:
+                (content,) = [
+                    c if isinstance(c, dict) else json.loads(c)
+                    for t, slug, version, c in versions
+                    if (t, slug, version) == (entity_type, row["slug"], 1)
+                ]
+                fields = {k: v for k, v in row.items() if k != "recorded_at"}
+                assert {k: content[k] for k in fields} == fields
+                assert content["citation_ids"] == [c for s, c in links if s == row["slug"]]
+        assert len(versions) == sum(
+            connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+            for t in ("mission", "actor")
+        )
+    engine.dispose()
+    app = create_app(Settings(database_url=url, seed_dir=SEED_DIR))
+    with TestClient(app) as client:
+        (version,) = client.get("/missions/mss/history").json()["versions"]
+        assert version["version"] == 1 and version["citations"]
+        assert client.get("/missions/mss").json()["version"] == 1
+    app.state.engine.dispose()

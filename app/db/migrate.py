@@ -24,6 +24,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
+    from app.db.engine import make_engine
+
+    make_engine(database_url).dispose()  # an SQLite file's folder is made if it is missing
     command.upgrade(alembic_config(database_url), revision)
 
 

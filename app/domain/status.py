@@ -74,7 +74,7 @@ def mission_status_at(
         return StatusAt(
             MissionState.proposed,
             moment,
-            f"Authorized, but its first known mandate{_named(first_period)} starts on "
+            f"Not yet started: its first known mandate{_named(first_period)} starts on "
             f"{min(starts).isoformat()} at the earliest.",
             first_period.fact_ids,
         )

@@ -104,7 +104,15 @@ def _content_and_citations(session: Session, spec: FactIn) -> tuple[dict[str, An
     return content, citation_ids(session, spans)
 
 
-def create_fact(session: Session, spec: FactIn, *, at: datetime, by: str) -> Fact:
+def create_fact(
+    session: Session,
+    spec: FactIn,
+    *,
+    at: datetime,
+    by: str,
+    origin: str = API_ORIGIN,
+    reason: str = "Created",
+) -> Fact:
     if session.exec(select(Fact.row_id).where(Fact.fact_id == spec.id)).first() is not None:
         raise Conflict(
             f"A fact with id {spec.id!r} exists. Correct it with PUT or PATCH /facts/{spec.id}.",
@@ -115,10 +123,10 @@ def create_fact(session: Session, spec: FactIn, *, at: datetime, by: str) -> Fac
         fact_id=spec.id,
         content=content,
         citation_ids=cited,
-        reason="Created",
+        reason=reason,
         at=at,
         by=by,
-        origin=API_ORIGIN,
+        origin=origin,
     )
     index_fact_versions(session, [row])
     return row
@@ -153,6 +161,7 @@ def correct_fact(
     if_match: str | None,
     at: datetime,
     by: str,
+    origin: str = API_ORIGIN,
 ) -> Fact:
     """A new version, unless nothing changed (then the current one, untouched). Facts derived
     from this one are recomputed in the same transaction, each as a new version."""
@@ -171,7 +180,7 @@ def correct_fact(
         reason=reason,
         at=at,
         by=by,
-        origin=API_ORIGIN,
+        origin=origin,
         previous=current,
     )
     written = [row]

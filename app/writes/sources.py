@@ -76,7 +76,14 @@ def prepare_text(upload: SourceUpload) -> PreparedText:
 
 
 def create_source(
-    session: Session, upload: SourceUpload, prepared: PreparedText, *, at: datetime, by: str
+    session: Session,
+    upload: SourceUpload,
+    prepared: PreparedText,
+    *,
+    at: datetime,
+    by: str,
+    origin: str = API_ORIGIN,
+    reason: str = "Added",
 ) -> tuple[Source, bool]:
     """(the stored source, whether it is new). A text already stored returns that source."""
     digest = prepared.sha256
@@ -85,7 +92,7 @@ def create_source(
         return existing, False
     if session.get(Source, upload.id) is not None:
         raise Conflict(f"A different text is stored as source {upload.id!r}; choose another id.")
-    source = source_row(upload, text=upload.text, sha256=digest, by=by, origin=API_ORIGIN, at=at)
+    source = source_row(upload, text=upload.text, sha256=digest, by=by, origin=origin, at=at)
     session.add(source)
     session.flush()
     log_change(
@@ -93,7 +100,7 @@ def create_source(
         action="created",
         record_type="source",
         record_id=source.id,
-        reason="Added",
+        reason=reason,
         at=at,
         by=by,
     )

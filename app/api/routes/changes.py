@@ -50,7 +50,11 @@ Since = Annotated[
     ),
 ]
 RecordType = Annotated[
-    str | None, Query(pattern="^(fact|source)$", description="`fact` or `source`.")
+    str | None,
+    Query(
+        pattern=f"^({'|'.join(RECORD_TYPES)})$",
+        description="The sort of record: " + ", ".join(f"`{t}`" for t in RECORD_TYPES) + ".",
+    ),
 ]
 
 
@@ -114,9 +118,9 @@ def list_changes(
     record_type: RecordType = None,
     sort: Annotated[str | None, Query(max_length=20, description="`id` or `-id`.")] = None,
 ) -> ChangeList | Response:
-    """Each fact created, corrected or retracted and each source added, with who, when and
-    why, a link to the record and one to the record as the change left it. Poll with `since`
-    (the last `recorded_at` you saw) or follow `next`."""
+    """Each fact, mission or actor created, corrected or retracted and each source added,
+    with who, when and why, a link to the record and one to the record as the change left
+    it. Poll with `since` (the last `recorded_at` you saw) or follow `next`."""
     query = _changes_query(session, since=_since(since), record_type=record_type)
     return entity_list(
         request,
