@@ -10,6 +10,7 @@ Rows go in with executemany in large batches, one transaction, ids assigned here
 """
 
 import hashlib
+import json
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from app.db.tables import (
     Citation,
     Country,
     DataState,
+    EntityVersion,
     Fact,
     FactCitation,
     Mission,
@@ -221,6 +223,34 @@ def _fact(fact_id: str, kind: str, recorded: Any, **values: Any) -> dict[str, An
 def _number(rng: random.Random, qualifier: str) -> tuple[int, str]:
     value = rng.choice((rng.randint(10, 999), rng.randint(1, 99) * 100, rng.randint(1, 60) * 1000))
     return value, QUALIFIERS[qualifier].format(n=f"{value:,}")
+
+
+def _first_versions(
+    missions: list[dict[str, Any]], links: list[dict[str, Any]], recorded: Any
+) -> list[dict[str, Any]]:
+    """Version 1 of each mission, as the write path records one: its columns and citations."""
+    cited: dict[str, list[int]] = {}
+    for link in sorted(links, key=lambda row: row["position"]):
+        cited.setdefault(link["mission_slug"], []).append(link["citation_id"])
+    return [
+        {
+            "entity_type": "mission",
+            "entity_id": row["slug"],
+            "version": 1,
+            "recorded_at": recorded,
+            "superseded_at": None,
+            "recorded_by": SYNTHETIC,
+            "change_reason": "Synthetic data set",
+            "origin": SYNTHETIC,
+            "content": json.dumps(
+                {
+                    **{k: v for k, v in row.items() if k != "recorded_at"},
+                    "citation_ids": cited.get(row["slug"], []),
+                }
+            ),
+        }
+        for row in missions
+    ]
 
 
 def _mission_rows(
@@ -498,6 +528,7 @@ def generate(engine: Engine, *, missions: int, events: int, seed: int = 0) -> Sy
         )
         writer.insert(Mission, mission_rows)
         writer.insert(MissionCitation, mission_links)
+        writer.insert(EntityVersion, _first_versions(mission_rows, mission_links, recorded))
         names.update({m["slug"]: m["label"] for m in mission_rows})
         _write_facts(writer, facts, [f["_citation"] for f in facts], names)
         reports = connection.execute(text("SELECT id, text FROM source")).mappings().all()

@@ -235,6 +235,7 @@ MISSION_COLUMNS = [
     Mission("supports", "#org+supports+code", lambda m: m.supports and m.supports.slug),
     Mission("supports_label", "#org+supports+name", lambda m: m.supports and m.supports.label),
     Mission("description", "#description", lambda m: m.description),
+    Mission("version", "#meta+version", lambda m: m.version, type="integer"),
     *citation_columns(lambda m: m.citations),
 ]
 Country = CsvColumn[CountrySummary]
@@ -252,6 +253,7 @@ ACTOR_COLUMNS = [
     Actor("title", "#meta+title", lambda a: a.title),
     Actor("country_iso3", "#country+code", lambda a: a.country and a.country.iso3),
     Actor("country_name", "#country+name", lambda a: a.country and a.country.name),
+    Actor("version", "#meta+version", lambda a: a.version, type="integer"),
     *citation_columns(lambda a: a.citations),
 ]
 SourceRow = CsvColumn[SourceSummary]

@@ -170,15 +170,11 @@ def mission_series(
 
 def key_figure_choices(session: Session, facts: Sequence[FactOut]) -> dict[str, Choice]:
     """Each key figure: the preferred value of its latest point, and who disagrees on it.
-    A figure of one donor (a country or actor named on a kind whose subject is the mission)
-    is not the mission's own, so it is left out; a lead nation's country is the figure."""
+    Money one donor gave is not the mission's total, so a figure of a funding stage that
+    names a donor (a country or an actor) is left out, as the funding stages leave it out."""
     days = source_days(session, facts)
-    roles = VOCABULARY.country_roles()
-    own = [
-        f
-        for f in facts
-        if f.kind in roles or f.quantity is None or (f.country is None and f.actor is None)
-    ]
+    staged = funding_stages()
+    own = [f for f in facts if f.kind not in staged or (f.country is None and f.actor is None)]
     return {
         name: latest_choice([f for f in own if f.kind == kind], days)
         for name, kind in VOCABULARY.key_figures().items()
