@@ -2,6 +2,7 @@
 stored sources, a new version per correction with its reason, `If-Match`, history, `as_of`
 and the change feed."""
 
+import time
 from typing import Any
 
 from tests.support.editing import TEST_SOURCE_ID, Editor
@@ -38,6 +39,8 @@ def test_a_mission_is_created_corrected_and_kept_in_its_history(editor: Editor) 
         "test-fixture-office",
     )
 
+    read_before = editor.client.get("/missions/test-fixture-office").headers["last-modified"]
+    time.sleep(1.1)
     stale = editor.client.patch(
         "/missions/test-fixture-office",
         json={"reason": "Test correction", "label": "Renamed"},
@@ -52,6 +55,12 @@ def test_a_mission_is_created_corrected_and_kept_in_its_history(editor: Editor) 
     assert patched.status_code == 200, patched.text
     assert patched.json()["version"] == 2 and patched.headers["etag"].startswith('"v2')
     assert patched.json()["label"] == "Test Fixture Office, renamed"
+    # A reader revalidating by date what it read before the correction gets the new version
+    # (HTTP dates count whole seconds: the read was made more than a second before).
+    fresh = editor.client.get(
+        "/missions/test-fixture-office", headers={"If-Modified-Since": read_before}
+    )
+    assert fresh.status_code == 200 and fresh.json()["version"] == 2
     # Sending what is stored changes nothing.
     again = editor.client.patch(
         "/missions/test-fixture-office",

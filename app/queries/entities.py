@@ -96,8 +96,12 @@ def actor_names(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
 
 
 def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:
-    """The missions backing this one, as the read's moment recorded them."""
-    query = mission_query(as_of=reading_as_of(session)).order_by(col(Mission.slug))
+    """The missions backing this one, as the read's moment recorded them (a mission's
+    `supports` may have been corrected since: read at `as_of`, its version then decides)."""
+    as_of = reading_as_of(session)
+    query = mission_query(as_of=as_of).order_by(col(Mission.slug))
+    if as_of is None:
+        return session.scalars(query.where(col(Mission.supports_mission_slug) == slug)).all()
     rows = as_recorded(session, session.scalars(query).all())
     return [row for row in rows if row.supports_mission_slug == slug]
 

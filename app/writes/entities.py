@@ -311,6 +311,7 @@ def correct_entity(
         return current
     for name, value in columns.items():
         setattr(row, name, value)
+    row.recorded_at = at  # the current version's time: what Last-Modified is read from
     session.add(row)
     _relink(session, kind, slug, citations)
     return record_version(session, kind, row, citations, reason=reason, at=at, by=by, origin=origin)

@@ -159,6 +159,9 @@ def _write_cited(
     if upserted or relinked or first:
         stored = stored_entity(session, kind, row.slug)
         assert stored is not None
+        at = utcnow()
+        if upserted == "updated" or relinked:
+            stored.recorded_at = at  # the current version's time (Last-Modified)
         reason = (
             "Loaded from the seed files"
             if upserted == "inserted" or first
@@ -170,7 +173,7 @@ def _write_cited(
             stored,
             cited,
             reason=reason,
-            at=utcnow(),
+            at=at,
             by=SEED_AUTHOR,
             origin=SEED_ORIGIN,
         )
