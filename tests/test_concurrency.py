@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from app.api.auth import create_token
 from app.db.engine import make_engine
-from app.domain.entity_tags import identity_tag
+from app.domain.entity_tags import version_tag as version_of
 from tests.conftest import DatabaseFactory, migrated_and_seeded
 from tests.support.editing import fixture_source, numbered_fact
 from tests.support.helpers import version_tag
@@ -73,7 +73,7 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_records(
                     # Everyone also races for the shared fact, guarded by If-Match.
                     seen = client.get(f"/facts/{SHARED}")
                     tag = seen.headers["etag"]
-                    claim = int(identity_tag(tag).strip('"v')) + 1
+                    claim = int(version_of(tag).strip('"v')) + 1
                     body = {
                         **numbered_fact(SHARED, claim),
                         "reason": f"Test race by writer {number}",

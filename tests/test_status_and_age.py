@@ -176,3 +176,33 @@ def test_a_write_answers_with_the_caveats_a_read_would_give(make_database: Datab
         assert written.status_code == 201, written.text
         assert "stale" in codes(written.json())  # dated March 2025, read in December 2026
         assert codes(written.json()) == codes(client.get("/facts/test-personnel-march").json())
+
+
+def test_a_records_tag_names_its_day_and_a_write_still_takes_it(
+    make_database: DatabaseFactory,
+) -> None:
+    """A figure's page says whether it is old, so its tag is for one day: revalidated the next
+    day it is answered afresh; a write's If-Match takes the tag of any day, or the plain
+    version."""
+    url = migrated_and_seeded(make_database())
+    token = write_token(url)
+    with app_on(url, date(2025, 3, 1)) as client:
+        first = client.get("/facts/mss-personnel-deployed")
+        assert first.headers["etag"].startswith('"v1.20250301')
+        assert "stale" not in [c["code"] for c in first.json()["caveats"]]
+        client.app.state.settings = Settings(  # type: ignore[attr-defined]
+            database_url=url, seed_dir=SEED_DIR, today=date(2026, 12, 1)
+        )
+        later = client.get(
+            "/facts/mss-personnel-deployed", headers={"If-None-Match": first.headers["etag"]}
+        )
+        assert later.status_code == 200 and later.headers["etag"].startswith('"v1.20261201')
+        assert "stale" in [c["code"] for c in later.json()["caveats"]]
+        corrected = client.patch(
+            "/facts/mss-personnel-deployed",
+            json={"reason": "Test correction", "summary": "Test fixture: the same figure."},
+            headers={"Authorization": f"Bearer {token}", "If-Match": first.headers["etag"]},
+        )
+        assert corrected.status_code == 200, corrected.text
+        assert corrected.headers["etag"].startswith('"v2.20261201')
+    client.app.state.engine.dispose()  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ from app.db.tables import (
     MissionCitation,
 )
 from app.domain.countries import lookup_country
-from app.domain.entity_tags import identity_tag, record_tag
+from app.domain.entity_tags import record_tag, version_tag
 from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.spec import ActorIn, Cited, MissionIn
 from app.writes.citing import citation_ids, cited_spans, resolve_citations
@@ -258,7 +258,7 @@ def check_entity_match(if_match: str | None, version: EntityVersion) -> None:
     """If-Match against the record's version, as for facts: a stale one changes nothing."""
     if if_match is None:
         return
-    tags = [identity_tag(tag.strip()) for tag in if_match.split(",")]
+    tags = [version_tag(tag.strip()) for tag in if_match.split(",")]
     if "*" in tags or record_tag(version.version) in tags:
         return
     raise StaleVersion(

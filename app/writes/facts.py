@@ -18,7 +18,7 @@ from app.db.tables import (
 )
 from app.domain.countries import lookup_country
 from app.domain.derivation import Figure, derive
-from app.domain.entity_tags import identity_tag, record_tag
+from app.domain.entity_tags import record_tag, version_tag
 from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.quotes import words_outside_quotes
 from app.domain.spec import FactIn
@@ -43,7 +43,7 @@ def check_if_match(if_match: str | None, row: Fact) -> None:
     if if_match is None:
         return
     # The tag of a compressed answer names the same version.
-    tags = [identity_tag(tag.strip()) for tag in if_match.split(",")]
+    tags = [version_tag(tag.strip()) for tag in if_match.split(",")]
     if "*" in tags or record_etag(row) in tags:
         return
     raise StaleVersion(

@@ -1,9 +1,13 @@
 """Small helpers shared by tests."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from httpx import Response
+
+from app.api.openapi_examples import EXAMPLE_DAY
+from app.domain.entity_tags import compressed_tag, record_tag
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -45,8 +49,9 @@ def by_id(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for item in items}
 
 
-def version_tag(response: Response, version: int) -> str:
-    """The entity tag a record's answer carries at this version: `"v2"`, or `"v2-gzip"`
-    when the answer came gzip-compressed (a strong tag names the exact bytes)."""
-    coded = response.headers.get("content-encoding") == "gzip"
-    return f'"v{version}-gzip"' if coded else f'"v{version}"'
+def version_tag(response: Response, version: int, day: date = EXAMPLE_DAY) -> str:
+    """The entity tag a record's answer carries at this version, for the day it was made for
+    (the tests' pinned day unless given): `"v2.20250301"`, or `"v2.20250301-gzip"` when the
+    answer came gzip-compressed (a strong tag names the exact bytes)."""
+    tag = record_tag(version, day)
+    return compressed_tag(tag) if response.headers.get("content-encoding") == "gzip" else tag

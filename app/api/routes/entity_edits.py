@@ -26,7 +26,7 @@ from app.domain.entity_tags import record_tag
 from app.domain.errors import NotFound
 from app.domain.spec import ActorIn, MissionIn, Reason
 from app.queries.citations import citations_by_id
-from app.queries.moment import reading_as_of
+from app.queries.moment import reading_as_of, reading_day
 from app.writes.entities import (
     ACTORS,
     MISSIONS,
@@ -89,7 +89,7 @@ def _in_body(error: ValidationError) -> list[dict[str, Any]]:
 def _answer(
     session: Session, editable: Editable, slug: str, version: EntityVersion, response: Response
 ) -> BaseModel:
-    response.headers["ETag"] = record_tag(version.version)
+    response.headers["ETag"] = record_tag(version.version, reading_day(session))
     response.headers["Location"] = f"/{editable.kind.name}s/{slug}"
     row = session.get(editable.kind.model, slug)
     return editable.present(session, [row])[0]

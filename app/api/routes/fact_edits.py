@@ -18,12 +18,13 @@ from app.api.routes.facts import FactIdPath
 from app.api.schemas import FactOut
 from app.api.sessions import WriteSessionDep
 from app.db.tables import Fact
+from app.domain.entity_tags import record_tag
 from app.domain.spec import FactCorrection, FactIn, Reason
+from app.queries.moment import reading_day
 from app.writes.facts import (
     correct_fact,
     create_fact,
     latest_version,
-    record_etag,
     retract_fact,
     spec_of,
 )
@@ -35,8 +36,8 @@ IfMatch = Annotated[
     str | None,
     Header(
         max_length=200,
-        description='The `ETag` of the version you read (e.g. `"v2"`): the write is refused '
-        "with 412 if the record has moved on since.",
+        description='The `ETag` of the version you read (e.g. `"v2.20250301"`, or just `"v2"`): '
+        "the write is refused with 412 if the record has moved on since.",
     ),
 ]
 # What correcting or retracting a fact can answer besides 200.
@@ -44,7 +45,7 @@ EDIT_PROBLEMS = problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 4
 
 
 def _answer(session: Session, row: Fact, response: Response) -> FactOut:
-    response.headers["ETag"] = record_etag(row)
+    response.headers["ETag"] = record_tag(row.version, reading_day(session))
     response.headers["Location"] = f"/facts/{row.fact_id}"
     return present_facts(session, [row])[0]
 

@@ -39,7 +39,7 @@ from app.domain.entity_tags import record_tag
 from app.domain.search_text import QuerySyntaxError, SearchQuery, parse_query
 from app.domain.vocabulary import FACT_KINDS, DateMatch, Qualifier
 from app.queries.facts import BY_KIND, fact_versions
-from app.queries.moment import reading_as_of
+from app.queries.moment import reading_as_of, reading_day
 
 router = APIRouter(prefix="/facts", tags=["facts"])
 
@@ -154,11 +154,13 @@ def get_one_fact(
 ) -> FactOut:
     """The current version of the fact, or its retraction (`record_status: retracted`, with
     the reason in its history). Ids never change, so `/facts/{id}` is a permanent link. The
-    `ETag` is the record's version (`"v3"`, or `"v3-gzip"` on a gzip-compressed answer):
-    send it back as `If-Match` when correcting the fact. A browser gets the fact's page."""
+    `ETag` is the record's version as answered for the day (`"v3.20250301"`, with `-gzip`
+    inside the quotes on a gzip-compressed answer: a figure's age is said for a day, so the
+    tag changes with it): send it back as `If-Match` when correcting the fact, or just
+    `"v3"`. A browser gets the fact's page."""
     fact = current_fact(session, fact_id)
     response.headers.update(last_modified([fact.recorded_at]))
-    response.headers["ETag"] = record_tag(fact.version)
+    response.headers["ETag"] = record_tag(fact.version, reading_day(session))
     return fact
 
 

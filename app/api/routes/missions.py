@@ -61,7 +61,9 @@ from app.domain.vocabulary import (
     MissionStatus,
     funding_parts,
     kinds_in,
+    mandate_parts,
     quantity_kinds,
+    relation_kinds,
 )
 from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
@@ -192,7 +194,17 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
     # periods, relations, unknowns and the status are all drawn from it.
     rows = select_facts(session, missions=[slug])
     summary = present_missions(session, [mission], lives=mission_lives_of(rows))[0]
-    facts = present_facts(session, rows)
+    # Key figures, notes, mandate periods and relations.
+    shown = {
+        *VOCABULARY.key_figures().values(),
+        *kinds_in(Group.note),
+        *mandate_parts(),
+        *relation_kinds(),
+    }
+    # Only what the answer shows is presented: the facts of those kinds, and the unknowns.
+    facts = present_facts(
+        session, [r for r in rows if r.kind in shown or (r.unit is not None and r.value is None)]
+    )
     # Each key figure is the preferred value of its latest point (app.api.preference).
     choices = key_figure_choices(session, facts)
     figures = {name: choice.fact for name, choice in choices.items()}
