@@ -1,5 +1,7 @@
 """Resolving the citations of a record sent to the write API against the stored sources."""
 
+from typing import Any
+
 from sqlmodel import Session, col, select
 
 from app.db.tables import Citation, Source
@@ -71,3 +73,16 @@ def cited_spans(session: Session, ids: list[int]) -> list[tuple[Citation, str]]:
     ).all()
     by_id = {citation.id: (citation, text) for citation, text in rows}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def cite_of(citation: Citation, text: str) -> dict[str, Any]:
+    """A stored citation written back as the input models' quote: its words and source, and
+    which occurrence of them it is when the text holds them more than once."""
+    cite: dict[str, Any] = {"quote": citation.quote, "source": citation.source_id}
+    starts, at = [], text.find(citation.quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(citation.quote, at + 1)
+    if len(starts) > 1:
+        cite["occurrence"] = starts.index(citation.char_start) + 1
+    return cite

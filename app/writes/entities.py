@@ -3,8 +3,7 @@ models, every quote found in a stored source, each change a new version in `enti
 with its reason, its editor and its entry in the change feed. The `mission` and `actor` tables
 hold the current version, which facts refer to."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -22,7 +21,7 @@ from app.domain.countries import lookup_country
 from app.domain.entity_tags import record_tag, version_tag
 from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.spec import ActorIn, Cited, MissionIn
-from app.writes.citing import citation_ids, cited_spans, resolve_citations
+from app.writes.citing import citation_ids, cite_of, cited_spans, resolve_citations
 from app.writes.versions import log_change
 
 
@@ -35,61 +34,19 @@ class EntityType:
     link: type[MissionCitation] | type[ActorCitation]
     key: str  # the link's column naming the entity
     spec: type[MissionIn] | type[ActorIn]
-    # The input model's fields -> the table's columns.
-    columns: Callable[[Any], dict[str, Any]]
-    # The table's columns -> the input model's fields (what a merge patch applies to).
-    fields: Callable[[Any], dict[str, Any]]
     listed_at: str  # where to find the records
+    # The input model's fields stored under another column name; the others keep theirs.
+    renamed: dict[str, str] = field(default_factory=dict)
 
+    def columns(self, spec: MissionIn | ActorIn) -> dict[str, Any]:
+        """The table's columns, from the input model's fields (enum members as their values)."""
+        values = spec.model_dump(mode="json", exclude={"cite"})
+        return {self.renamed.get(name, name): value for name, value in values.items()}
 
-def _mission_columns(spec: MissionIn) -> dict[str, Any]:
-    return {
-        "slug": spec.slug,
-        "name": spec.name,
-        "name_unknown_reason": spec.name_unknown_reason,
-        "acronym": spec.acronym,
-        "label": spec.label,
-        "kind": spec.kind,
-        "status": str(spec.status),
-        "description": spec.description,
-        "host_country_iso3": spec.host_country,
-        "supports_mission_slug": spec.supports,
-    }
-
-
-def _mission_fields(row: Mission) -> dict[str, Any]:
-    return {
-        "slug": row.slug,
-        "name": row.name,
-        "name_unknown_reason": row.name_unknown_reason,
-        "acronym": row.acronym,
-        "label": row.label,
-        "kind": row.kind,
-        "status": row.status,
-        "description": row.description,
-        "host_country": row.host_country_iso3,
-        "supports": row.supports_mission_slug,
-    }
-
-
-def _actor_columns(spec: ActorIn) -> dict[str, Any]:
-    return {
-        "slug": spec.slug,
-        "name": spec.name,
-        "kind": str(spec.kind),
-        "title": spec.title,
-        "country_iso3": spec.country,
-    }
-
-
-def _actor_fields(row: Actor) -> dict[str, Any]:
-    return {
-        "slug": row.slug,
-        "name": row.name,
-        "kind": row.kind,
-        "title": row.title,
-        "country": row.country_iso3,
-    }
+    def fields(self, row: Mission | Actor) -> dict[str, Any]:
+        """The input model's fields, from the table's columns: what a merge patch applies to."""
+        names = set(self.spec.model_fields) - {"cite"}
+        return {name: getattr(row, self.renamed.get(name, name)) for name in names}
 
 
 MISSIONS = EntityType(
@@ -98,19 +55,11 @@ MISSIONS = EntityType(
     MissionCitation,
     "mission_slug",
     MissionIn,
-    _mission_columns,
-    _mission_fields,
     "GET /missions",
+    {"host_country": "host_country_iso3", "supports": "supports_mission_slug"},
 )
 ACTORS = EntityType(
-    "actor",
-    Actor,
-    ActorCitation,
-    "actor_slug",
-    ActorIn,
-    _actor_columns,
-    _actor_fields,
-    "GET /actors",
+    "actor", Actor, ActorCitation, "actor_slug", ActorIn, "GET /actors", {"country": "country_iso3"}
 )
 
 
@@ -270,16 +219,11 @@ def check_entity_match(if_match: str | None, version: EntityVersion) -> None:
 
 def current_spec(session: Session, kind: EntityType, slug: str) -> dict[str, Any]:
     """The record as the input model's fields, citations included: what a patch merges into."""
-    row = session.get(kind.model, slug)
+    row = stored_entity(session, kind, slug)
     if row is None:
         raise NotFound(f"No {kind.name} {slug!r}. See {kind.listed_at}.")
-    cites = []
-    for citation, text in cited_spans(session, linked_citation_ids(session, kind, slug)):
-        cite: dict[str, Any] = {"quote": citation.quote, "source": citation.source_id}
-        starts = [i for i in range(len(text)) if text.startswith(citation.quote, i)]
-        if len(starts) > 1:
-            cite["occurrence"] = starts.index(citation.char_start) + 1
-        cites.append(cite)
+    linked = linked_citation_ids(session, kind, slug)
+    cites = [cite_of(citation, text) for citation, text in cited_spans(session, linked)]
     fields = {name: value for name, value in kind.fields(row).items() if value is not None}
     return {**fields, "cite": cites}
 

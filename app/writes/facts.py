@@ -23,7 +23,7 @@ from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.quotes import words_outside_quotes
 from app.domain.spec import FactIn
 from app.queries.search import index_fact_versions
-from app.writes.citing import citation_ids, cited_spans, resolve_citations
+from app.writes.citing import citation_ids, cite_of, cited_spans, resolve_citations
 from app.writes.versions import API_ORIGIN, add_version, fact_content, retract, same_content
 
 
@@ -247,17 +247,7 @@ def _citation_ids_of(session: Session, row: Fact) -> list[int]:
 
 def spec_of(session: Session, row: Fact) -> dict[str, Any]:
     """A stored version written back as the input model's fields: what PATCH merges into."""
-    cites = []
-    for citation, text in cited_spans(session, _citation_ids_of(session, row)):
-        occurrences = []
-        at = text.find(citation.quote)
-        while at != -1:
-            occurrences.append(at)
-            at = text.find(citation.quote, at + 1)
-        cite: dict[str, Any] = {"quote": citation.quote, "source": citation.source_id}
-        if len(occurrences) > 1:
-            cite["occurrence"] = occurrences.index(citation.char_start) + 1
-        cites.append(cite)
+    cites = [cite_of(c, text) for c, text in cited_spans(session, _citation_ids_of(session, row))]
     spec: dict[str, Any] = {
         "id": row.fact_id,
         "kind": row.kind,

@@ -18,7 +18,7 @@ from app.api.auth import WriterDep
 from app.api.present import present_actors, present_missions, quote_out
 from app.api.problems import problem_responses
 from app.api.routes.common import SLUG_PATTERN
-from app.api.routes.fact_edits import IfMatch, merge_patch
+from app.api.routes.fact_edits import IfMatch, in_body, merge_patch
 from app.api.schemas import ActorOut, EntityHistory, EntityVersionOut, MissionSummary
 from app.api.sessions import SessionDep, WriteSessionDep
 from app.db.tables import EntityVersion
@@ -80,10 +80,6 @@ EDITABLE = (
         },
     ),
 )
-
-
-def _in_body(error: ValidationError) -> list[dict[str, Any]]:
-    return [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
 
 
 def _answer(
@@ -171,13 +167,13 @@ def _add_routes(editable: Editable) -> None:
         try:
             reason = Reason.model_validate({"reason": patch.pop("reason", None)}).reason
         except ValidationError as error:
-            raise RequestValidationError(_in_body(error)) from None
+            raise RequestValidationError(in_body(error)) from None
         with write_transaction(session) as now:
             base = current_spec(session, kind, slug)
             try:
                 parsed = spec_model.model_validate(merge_patch(base, patch))
             except ValidationError as error:
-                raise RequestValidationError(_in_body(error)) from None
+                raise RequestValidationError(in_body(error)) from None
             version = correct_entity(
                 session,
                 kind,

@@ -140,7 +140,7 @@ def patch_fact(
     try:
         reason = Reason.model_validate({"reason": patch.pop("reason", None)}).reason
     except ValidationError as error:
-        raise RequestValidationError(_in_body(error)) from None
+        raise RequestValidationError(in_body(error)) from None
     with write_transaction(session) as now:
         current = latest_version(session, fact_id)
         if current is None:
@@ -149,14 +149,14 @@ def patch_fact(
         try:
             spec = FactIn.model_validate(merge_patch(base, patch))
         except ValidationError as error:
-            raise RequestValidationError(_in_body(error)) from None
+            raise RequestValidationError(in_body(error)) from None
         row = correct_fact(
             session, fact_id, spec, reason=reason, if_match=if_match, at=now, by=token.name
         )
     return _answer(session, row, response)
 
 
-def _in_body(error: ValidationError) -> list[dict[str, Any]]:
+def in_body(error: ValidationError) -> list[dict[str, Any]]:
     return [{**e, "loc": ("body", *e["loc"])} for e in error.errors()]
 
 
