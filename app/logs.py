@@ -2,7 +2,7 @@
 
 Uvicorn's own access line cannot carry the request id, so it is switched off and the app's
 `app.access` logger writes one line per request instead (see
-app/middleware/request_id.py). The app's loggers print at INFO beside uvicorn's.
+app/middleware/edge_headers.py). The app's loggers print at INFO beside uvicorn's.
 
 A failure that repeats (the database file cannot be opened because the process is out of file
 handles, the listening socket cannot accept) would otherwise write the same lines, tracebacks

@@ -25,6 +25,7 @@ from bench.databases import BenchDatabases, prepare
 from bench.scenarios import Scenario, large_scenarios, seed_scenarios
 
 RESULTS = servers.ROOT / "bench" / "results"
+REFERENCE = report.REFERENCE
 SERVER_CORE, LOAD_CORE = 0, 1
 
 
@@ -41,6 +42,17 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="also measure the project on this PostgreSQL database (schemas bench_*)",
     )
     parser.add_argument("--skip-cold-start", action="store_true")
+    parser.add_argument(
+        "--only",
+        metavar="REGEX",
+        help="measure only the scenarios whose name matches (the ceiling always runs)",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="another checkout of the project (e.g. a `git worktree` of an older commit), "
+        "measured beside this one in the same run as `project before`",
+    )
     return parser.parse_args(argv)
 
 
@@ -100,9 +112,11 @@ class Runner:
 
 
 def _project(
-    name: str, url: str, *, cached: bool, port: int
+    name: str, url: str, *, cached: bool, port: int, checkout: Path = servers.ROOT
 ) -> Any:  # a context manager of servers.Server
     env = {"DATABASE_URL": url, "MISSION_FACTS_RESPONSE_CACHE_MB": "32" if cached else "0"}
+    if checkout != servers.ROOT:
+        env["PYTHONPATH"] = str(checkout)  # its `app` package before the installed one
     return servers.started(
         name,
         servers.project_command(port),
@@ -118,6 +132,7 @@ def _measure(
     dbs: BenchDatabases,
     scenarios: list[Scenario],
     constant_json: Path,
+    before: Path | None,
 ) -> None:
     ceilings = {"fastapi_app": "ceiling: FastAPI", "starlette_app": "ceiling: Starlette"}
     for factory, target in ceilings.items():
@@ -128,25 +143,46 @@ def _measure(
             target, command, port=port, ready_path="/constant", core=SERVER_CORE, env=env
         ) as server:
             runner.load(server, "ceiling (constant /missions/mss)", target, "/constant")
+    checkouts = {"project": servers.ROOT}
+    if before is not None:
+        checkouts["project before"] = before
     for backend, urls in dbs.project_urls().items():
-        for cached in (True, False):
-            groups: dict[str, list[Scenario]] = {}
-            for scenario in scenarios:
-                if scenario.cached == cached and scenario.db in urls:
-                    groups.setdefault(scenario.db, []).append(scenario)
-            for db, members in groups.items():
-                port = servers.free_port()
-                with _project(f"project {db}", urls[db], cached=cached, port=port) as server:
-                    for scenario in members:
-                        runner.load(
-                            server,
-                            scenario.name,
-                            f"project ({backend})",
-                            scenario.path,
-                            headers=scenario.headers,
-                        )
-    port = servers.free_port()
+        for label, checkout in checkouts.items():
+            if label != "project" and backend != "sqlite":
+                continue  # the before/after comparison is made on SQLite
+            for cached in (True, False):
+                groups: dict[str, list[Scenario]] = {}
+                for scenario in scenarios:
+                    if scenario.cached == cached and scenario.db in urls:
+                        groups.setdefault(scenario.db, []).append(scenario)
+                for db, members in groups.items():
+                    port = servers.free_port()
+                    with _project(
+                        f"{label} {db}", urls[db], cached=cached, port=port, checkout=checkout
+                    ) as server:
+                        for scenario in members:
+                            runner.load(
+                                server,
+                                scenario.name,
+                                f"{label} ({backend})",
+                                scenario.path,
+                                headers=scenario.headers,
+                            )
     files = dbs.sqlite_files()
+    referenced = [s for s in scenarios if s.reference]
+    if referenced:
+        port = servers.free_port()
+        with servers.started(
+            "reference",
+            servers.reference_command(port),
+            port=port,
+            ready_path="/facts",
+            core=SERVER_CORE,
+            env={"BENCH_REFERENCE_DB": str(files["seed"])},
+        ) as server:
+            for scenario in referenced:
+                runner.load(server, scenario.name, REFERENCE, scenario.path)
+    port = servers.free_port()
     with servers.started(
         "datasette",
         servers.datasette_command(port, list(files.values())),
@@ -156,13 +192,15 @@ def _measure(
     ) as server:
         measured = set()
         for scenario in scenarios:
-            if scenario.datasette is None:
-                continue
-            # Scenarios with one equivalent (a 304: Datasette has no validators) share a load.
-            path = scenario.datasette.format(db=files[scenario.db].stem)
-            if path not in measured:
-                measured.add(path)
-                runner.load(server, f"datasette {path}", "Datasette", path)
+            for peer in (scenario.datasette, scenario.datasette_sql):
+                if peer is None:
+                    continue
+                # Scenarios with one equivalent (a 304: Datasette has no validators) share a
+                # load.
+                path = peer.format(db=files[scenario.db].stem)
+                if path not in measured:
+                    measured.add(path)
+                    runner.load(server, f"datasette {path}", "Datasette", path)
 
 
 def _cold_start(dbs: BenchDatabases, repeats: int) -> dict[str, list[float]]:
@@ -222,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     constant_json = dbs.folder / "constant.json"
     constant_json.write_bytes(body)
     scenarios = seed_scenarios(etag)
+    wanted = re.compile(args.only) if args.only else None
     for db, events in (("large", args.events), ("small", args.small_events)):
+        if wanted and not any(wanted.search(s.name) for s in large_scenarios(db, "", "", "")):
+            continue
         engine, settings = dbs.engine_and_settings(db)
         deep_id, id_values = deep_cursor_path(
             engine, settings, "/facts", {"kind": "displacement"}, "id", int(events * 0.9)
@@ -233,9 +274,12 @@ def main(argv: list[str] | None = None) -> int:
         engine.dispose()
         scenarios += large_scenarios(db, deep_id, id_values[0], deep_date)
 
+    if wanted:
+        scenarios = [s for s in scenarios if wanted.search(s.name)]
+    before = Path(args.before).resolve() if args.before else None
     for repeat in range(1, args.repeats + 1):
         print(f"repeat {repeat} of {args.repeats}")
-        _measure(runner, dbs, scenarios, constant_json)
+        _measure(runner, dbs, scenarios, constant_json, before)
     cold = {} if args.skip_cold_start else _cold_start(dbs, args.repeats)
 
     results = report.summarise(runner.runs, cold, scenarios)

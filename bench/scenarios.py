@@ -6,6 +6,7 @@ the project server runs with its response cache off, so every request runs its q
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 NO_EXTRAS = "_nocount=1&_nofacet=1"
 
@@ -18,8 +19,27 @@ class Scenario:
     datasette: str | None  # the equivalent Datasette path (its database named {db})
     cached: bool = True
     headers: dict[str, str] = field(default_factory=dict)
-    hot: bool = False  # a target of 0.8x the ceiling, p99 under 10 ms
-    uncached_list: bool = False  # a target of 0.3x the ceiling
+    hot: bool = False  # a target of 0.5x the Starlette ceiling, p99 under 10 ms
+    uncached_list: bool = False  # a page of the synthetic events: flat with size
+    # The lean reference (bench/reference.py) serves this path too: a target of 0.7x it.
+    reference: bool = False
+    # Datasette's SQL doing the same joins (its canned-query page), beside its table page.
+    datasette_sql: str | None = None
+
+
+# The first page of /facts as one SQL query: 50 current facts and their citations, as the lean
+# reference reads them (its second query folded into a join).
+FACTS_WITH_CITATIONS = (
+    "select f.fact_id, f.version, f.kind, f.summary, f.mission_slug, f.country_iso3, "
+    "f.value, f.unit, f.qualifier, f.date_value, c.source_id, c.char_start, c.char_end, "
+    "c.quote from (select * from fact where record_status = 'current' order by kind, fact_id "
+    "limit 50) f join fact_citation l on l.fact_row_id = f.row_id "
+    "join citation c on c.id = l.citation_id order by f.kind, f.fact_id, l.position"
+)
+
+
+def _sql(query: str) -> str:
+    return f"/{{db}}.json?sql={quote(query)}&_shape=array"
 
 
 def seed_scenarios(etag: str) -> list[Scenario]:
@@ -73,6 +93,43 @@ def seed_scenarios(etag: str) -> list[Scenario]:
             "seed",
             "/missions/mss",
             "/{db}/mission/mss.json",
+            cached=False,
+        ),
+        Scenario(
+            "uncached: /facts (50, with citations)",
+            "seed",
+            "/facts",
+            f"/{{db}}/fact.json?{current}&_sort=fact_id&_size=50&{NO_EXTRAS}",
+            cached=False,
+            reference=True,
+            datasette_sql=_sql(FACTS_WITH_CITATIONS),
+        ),
+        Scenario(
+            "uncached: /facts?q=cholera",
+            "seed",
+            "/facts?q=cholera",
+            f"/{{db}}/search_entry.json?_search=cholera&entry_type=fact&{NO_EXTRAS}",
+            cached=False,
+        ),
+        Scenario(
+            "uncached: /facts/mss-funding-received",
+            "seed",
+            "/facts/mss-funding-received",
+            f"/{{db}}/fact.json?fact_id=mss-funding-received&{current}&{NO_EXTRAS}",
+            cached=False,
+        ),
+        Scenario(
+            "uncached: /facts?format=csv",
+            "seed",
+            "/facts?format=csv",
+            f"/{{db}}/fact.csv?{current}&_sort=fact_id&_size=max&{NO_EXTRAS}",
+            cached=False,
+        ),
+        Scenario(
+            "uncached: /search?q=peacekeeping",
+            "seed",
+            "/search?q=peacekeeping",
+            f"/{{db}}/search_entry.json?_search=peacekeeping&{NO_EXTRAS}",
             cached=False,
         ),
     ]

@@ -104,6 +104,10 @@ def project_command(port: int) -> list[str]:
     return [*UVICORN, "--factory", "app.main:create_app", "--port", str(port)]
 
 
+def reference_command(port: int) -> list[str]:
+    return [*UVICORN, "--factory", "bench.reference:reference_app", "--port", str(port)]
+
+
 def ceiling_command(port: int, factory: str) -> list[str]:
     return [*UVICORN, "--factory", f"bench.ceiling:{factory}", "--port", str(port)]
 

@@ -19,16 +19,12 @@ from app.api.schemas import (
     CitationOut,
     CountryRef,
     DateOut,
-    DerivationOut,
     FactOut,
     MissionRef,
     MissionStatusOut,
     MissionSummary,
-    QuantityOut,
     SearchMatch,
     SourceSummary,
-    TextPositionSelector,
-    TextQuoteSelector,
 )
 from app.db.tables import (
     RECORD_CURRENT,
@@ -58,20 +54,29 @@ from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of, reading_day, stale_before
 
 
+def quote_document(
+    source_id: str, start: int, end: int, quote: str, source_url: str, prefix: str, suffix: str
+) -> dict[str, Any]:
+    """A citation as the plain values CitationOut writes."""
+    return {
+        "source_id": source_id,
+        "start": start,
+        "end": end,
+        "quote": quote,
+        "source_url": source_url,
+        "href": f"/sources/{source_id}#cite-{start}-{end}",
+        "selectors": [
+            {"type": "TextQuoteSelector", "exact": quote, "prefix": prefix, "suffix": suffix},
+            {"type": "TextPositionSelector", "start": start, "end": end},
+        ],
+    }
+
+
 def quote_out(
     source_id: str, start: int, end: int, quote: str, source_url: str, prefix: str, suffix: str
 ) -> CitationOut:
-    return CitationOut(
-        source_id=source_id,
-        start=start,
-        end=end,
-        quote=quote,
-        source_url=source_url,
-        href=f"/sources/{source_id}#cite-{start}-{end}",
-        selectors=(
-            TextQuoteSelector(exact=quote, prefix=prefix, suffix=suffix),
-            TextPositionSelector(start=start, end=end),
-        ),
+    return CitationOut.model_validate(
+        quote_document(source_id, start, end, quote, source_url, prefix, suffix)
     )
 
 
@@ -87,6 +92,13 @@ def _group_citations(
     grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
     for key, source_id, start, end, quote, url, prefix, suffix in rows:
         grouped[key].append(quote_out(source_id, start, end, quote, url, prefix, suffix))
+    return grouped
+
+
+def _grouped_quote_documents(rows: Iterable[Sequence[Any]]) -> dict[Any, list[dict[str, Any]]]:
+    grouped: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for key, *cited in rows:
+        grouped[key].append(quote_document(*cited))
     return grouped
 
 
@@ -106,26 +118,8 @@ def actor_ref(actor: Actor | None) -> ActorRef | None:
     return ActorRef(slug=actor.slug, name=actor.name, href=f"/actors/{actor.slug}")
 
 
-def _quantity(row: Fact) -> QuantityOut | None:
-    if row.unit is None:
-        return None
-    return QuantityOut(
-        value=row.value,
-        unit=row.unit,
-        qualifier=row.qualifier,  # type: ignore[arg-type]
-        lower_bound=row.lower_bound,
-        upper_bound=row.upper_bound,
-        as_stated=row.quantity_as_stated,
-        unknown_reason=row.value_unknown_reason,
-    )
-
-
 def caveat(code: CaveatCode) -> CaveatOut:
     return CaveatOut(code=code, message=MESSAGES[code])
-
-
-def fact_caveats(row: Fact, stale_before: date | None) -> list[CaveatOut]:
-    return [caveat(code) for code in fact_caveat_codes(row, stale_before=stale_before)]
 
 
 def source_caveats(source: Source) -> list[CaveatOut]:
@@ -146,78 +140,120 @@ def _date_parts(row: Any, prefix: str) -> dict[str, Any]:
     return {part: getattr(row, f"{prefix}_{part}") for part in parts}
 
 
-def _date(row: Fact) -> DateOut | None:
-    if row.date_value is None:
-        return None
-    # The stored interval, the very one date filters compare.
-    return DateOut(**_date_parts(row, "date"), earliest=row.date_earliest, latest=row.date_latest)
-
-
 def status_at(row: Fact, as_of: datetime | None) -> str:
     """A version's status as it was at `as_of`: one superseded later was current then."""
     later = as_of is not None and row.superseded_at is not None and row.superseded_at > as_of
     return RECORD_CURRENT if later and row.record_status == RECORD_SUPERSEDED else row.record_status
 
 
-def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
+def _number(value: float | int | None) -> float | int | None:
+    # As QuantityOut writes it: 1000 officers, not 1000.0.
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def _quantity_document(row: Fact) -> dict[str, Any] | None:
+    if row.unit is None:
+        return None
+    return {
+        "value": _number(row.value),
+        "unit": row.unit,
+        "qualifier": row.qualifier,
+        "lower_bound": _number(row.lower_bound),
+        "upper_bound": _number(row.upper_bound),
+        "as_stated": row.quantity_as_stated,
+        "unknown_reason": row.value_unknown_reason,
+    }
+
+
+def _date_document(row: Fact) -> dict[str, Any] | None:
+    if row.date_value is None:
+        return None
+    # The stored interval, the very one date filters compare.
+    return {
+        **_date_parts(row, "date"),
+        "earliest": row.date_earliest,
+        "latest": row.date_latest,
+        "unknown_reason": None,
+    }
+
+
+def _moment(value: datetime) -> str:
+    # As pydantic writes an aware datetime: ISO 8601, UTC as `Z`.
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def fact_documents(session: Session, rows: Sequence[Fact]) -> list[dict[str, Any]]:
+    """The facts as the plain values their FactOut writes, in its fields' order: a list's
+    JSON is made from these directly (rows to values to bytes, no model built and checked
+    again on the way), and `present_facts` validates them into models. A test holds sampled
+    answers to their models (tests/test_answers_match_models.py)."""
     as_of = reading_as_of(session)
     old = stale_before(session)
     row_ids = [row.row_id for row in rows if row.row_id is not None]
-    cited = _group_citations(linked_citations(session, link=FactCitation, keys=row_ids))
-    # One reference object per entity, shared by every fact that names it.
+    cited = _grouped_quote_documents(linked_citations(session, link=FactCitation, keys=row_ids))
+    # One reference per entity, shared by every fact that names it.
     labels = entities.mission_labels(
         session,
         slugs={s for r in rows for s in (r.mission_slug, r.related_mission_slug) if s},
     )
     missions = {
-        s: MissionRef(slug=s, label=label, href=f"/missions/{s}") for s, label in labels.items()
+        s: {"slug": s, "label": label, "href": f"/missions/{s}"} for s, label in labels.items()
     }
     country_names = entities.country_names(
         session, codes={r.country_iso3 for r in rows if r.country_iso3}
     )
-    countries = {code: CountryRef(iso3=code, name=name) for code, name in country_names.items()}
+    countries = {code: {"iso3": code, "name": name} for code, name in country_names.items()}
     actor_names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
     actors = {
-        s: ActorRef(slug=s, name=name, href=f"/actors/{s}") for s, name in actor_names.items()
+        s: {"slug": s, "name": name, "href": f"/actors/{s}"} for s, name in actor_names.items()
     }
     return [
-        FactOut(
-            id=row.fact_id,
-            version=row.version,
-            kind=row.kind,
-            kind_label=VOCABULARY.label(row.kind),
-            summary=row.summary,
-            mission=missions.get(row.mission_slug or ""),
-            country=countries.get(row.country_iso3 or ""),
-            actor=actors.get(row.actor_slug or ""),
-            role=row.role,  # type: ignore[arg-type]
-            stance=row.stance,  # type: ignore[arg-type]
-            tense=row.tense,  # type: ignore[arg-type]
-            status=row.status,  # type: ignore[arg-type]
-            topic=row.topic,
-            place=row.place,
-            cause=row.cause,
-            attributed_to=row.attributed_to,
-            instrument=row.instrument,
-            related_mission=missions.get(row.related_mission_slug or ""),
-            list_complete=row.list_complete,
-            list_note=row.list_note,
-            quantity=_quantity(row),
-            date=_date(row),
-            derived=row.derived,
-            derivation=(
-                DerivationOut(formula=row.formula, derived_from=row.derived_from or [])
+        {
+            "id": row.fact_id,
+            "version": row.version,
+            "kind": row.kind,
+            "kind_label": VOCABULARY.label(row.kind),
+            "summary": row.summary,
+            "mission": missions.get(row.mission_slug or ""),
+            "country": countries.get(row.country_iso3 or ""),
+            "actor": actors.get(row.actor_slug or ""),
+            "role": row.role,
+            "stance": row.stance,
+            "tense": row.tense,
+            "status": row.status,
+            "topic": row.topic,
+            "place": row.place,
+            "cause": row.cause,
+            "attributed_to": row.attributed_to,
+            "instrument": row.instrument,
+            "related_mission": missions.get(row.related_mission_slug or ""),
+            "list_complete": row.list_complete,
+            "list_note": row.list_note,
+            "quantity": _quantity_document(row),
+            "date": _date_document(row),
+            "derived": bool(row.derived),
+            "derivation": (
+                {"formula": row.formula, "derived_from": row.derived_from or []}
                 if row.derived and row.formula
                 else None
             ),
-            citations=cited.get(row.row_id or 0, []),
-            caveats=fact_caveats(row, old),
-            rank=row.rank,  # type: ignore[arg-type]
-            record_status=status_at(row, as_of),  # type: ignore[arg-type]
-            recorded_at=row.recorded_at,
-        )
+            "citations": cited.get(row.row_id or 0, []),
+            "caveats": [
+                {"code": code.value, "message": MESSAGES[code]}
+                for code in fact_caveat_codes(row, stale_before=old)
+            ],
+            "match": None,
+            "rank": row.rank,
+            "record_status": status_at(row, as_of),
+            "recorded_at": _moment(row.recorded_at),
+        }
         for row in rows
     ]
+
+
+def present_facts(session: Session, rows: Sequence[Fact]) -> list[FactOut]:
+    return [FactOut.model_validate(document) for document in fact_documents(session, rows)]
 
 
 def mandate_fact(row: Fact) -> MandateFact:
@@ -392,10 +428,17 @@ def source_summary(source: Source) -> SourceSummary:
 def fact_match(fact: FactOut, query: SearchQuery) -> SearchMatch:
     """Where a search matched a fact: its first quote with a match, else its summary. A fact
     found only through another field (e.g. its place) shows its summary unmarked."""
-    for citation in fact.citations:
-        spans = matched_spans(citation.quote, query)
+    quotes = [(citation.quote, citation.href) for citation in fact.citations]
+    return SearchMatch.model_validate(match_document(quotes, fact.summary, query))
+
+
+def match_document(
+    quotes: Sequence[tuple[str, str]], summary: str, query: SearchQuery
+) -> dict[str, Any]:
+    """`fact_match` as plain values, from the fact's (quote, href) pairs and its summary."""
+    for quote, href in quotes:
+        spans = matched_spans(quote, query)
         if spans:
-            snippet = snippet_html(citation.quote, spans)
-            return SearchMatch(field="quote", snippet=snippet, citation_href=citation.href)
-    spans = matched_spans(fact.summary, query)
-    return SearchMatch(field="summary", snippet=snippet_html(fact.summary, spans))
+            return {"field": "quote", "snippet": snippet_html(quote, spans), "citation_href": href}
+    spans = matched_spans(summary, query)
+    return {"field": "summary", "snippet": snippet_html(summary, spans), "citation_href": None}

@@ -1,6 +1,6 @@
 """Request ids and secret query parameters: what the access log, the problems and the input
 checks all need to know of a request. The middleware that assigns the ids is
-app.middleware.request_id.
+app.middleware.edge_headers.
 """
 
 import re

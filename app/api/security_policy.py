@@ -1,5 +1,5 @@
 """The security headers and Content-Security-Policies of every response, fitted to what it
-carries; app.middleware.security_headers adds them.
+carries; app.middleware.edge_headers adds them.
 
 Everything the app serves comes from its own origin: pages load only the app's stylesheet,
 images and scripts, and nothing may frame them. Data responses (JSON, CSV) get the strictest

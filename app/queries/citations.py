@@ -2,9 +2,10 @@
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, case, func
+from sqlalchemy import Integer, Row, Select, bindparam, case, func
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
@@ -48,16 +49,22 @@ def linked_citations(
     hundred or more citations, and loading each as an ORM object cost more than the query."""
     if not keys:
         return []
+    return session.execute(_linked_query(link), {"keys": list(keys)}).all()
+
+
+@cache
+def _linked_query(link: CitationLink) -> Select:
+    # Made once per link table: building the statement again for every page cost more than
+    # running it.
     key = getattr(link, _KEY_COLUMN[link])
-    query = (
+    return (
         _citation_columns(key)
         .select_from(link)
         .join(Citation, col(Citation.id) == link.citation_id)
         .join(Source, col(Source.id) == Citation.source_id)
-        .where(col(key).in_(keys))
+        .where(col(key).in_(bindparam("keys", expanding=True)))
         .order_by(col(key), col(link.position))
     )
-    return session.execute(query).all()
 
 
 def citations_by_id(session: Session, *, ids: Collection[int]) -> dict[int, Row[Any]]:

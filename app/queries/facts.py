@@ -2,11 +2,12 @@
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.db.tables import LISTED, Fact
@@ -17,6 +18,18 @@ from app.queries.moment import fact_served, fact_version_at, reading_as_of, stal
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
 from app.queries.state import read_data_version
+
+# Reads select the fact table's columns, not the Fact entity: each row comes back as a plain
+# tuple that answers to Fact's attribute names, read-only and outside the session's identity
+# map (building an ORM object per row cost more than the query that read it).
+FACT_COLUMNS = tuple(Fact.__table__.columns)  # type: ignore[attr-defined]
+
+
+def as_facts(rows: Sequence[Any]) -> Sequence[Fact]:
+    """Rows of FACT_COLUMNS (with any columns after them) as the facts they hold: every
+    reader of a fact reads its attributes, which such a row answers by name."""
+    return cast(Sequence[Fact], rows)
+
 
 FACT_SORT_FIELDS = {
     "id": SortField("id", col(Fact.fact_id), description="the fact's id"),
@@ -131,7 +144,7 @@ def fact_query(
 ) -> tuple[Select, Sorting | None]:
     """Current versions matching the filters (see `_conditions`) and the words of `search`.
     With a search, the rows can also be sorted by `relevance` (returned as a Sorting)."""
-    query = select(Fact).where(
+    query = select_columns(*FACT_COLUMNS).where(
         *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
     )
     if search is None:
@@ -152,7 +165,7 @@ def select_facts(
 ) -> Sequence[Fact]:
     """Current versions matching the filters (see `_conditions`), in a stable order: by kind
     then id, or by date then id."""
-    query = select(Fact).where(
+    query = select_columns(*FACT_COLUMNS).where(
         *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
     )
     if by_date:
@@ -161,7 +174,7 @@ def select_facts(
         query = query.order_by(col(Fact.kind), col(Fact.fact_id))
     if limit is not None:
         query = query.limit(limit)
-    return session.exec(query).all()
+    return as_facts(session.execute(query).all())
 
 
 def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, list[str]]:
@@ -190,17 +203,19 @@ _LIST_CAVEATS_KEPT = 512
 _LIST_CAVEATS_LOCK = threading.Lock()
 
 
-def list_caveat_codes(session: Session, query: Select) -> list[CaveatCode]:
+def list_caveat_codes(session: Session, query: Select, *, list_key: Hashable) -> list[CaveatCode]:
     """Every caveat of the whole list the query selects (not of one page): one flag per
-    caveat, each the SQL form of its rule, over all the list's rows, in one query."""
+    caveat, each the SQL form of its rule, over all the list's rows, in one query.
+
+    `list_key` names the list: what the query was made from (its filters and search), which
+    is cheaper to compare than the statement (compiling one took longer than its query)."""
     connection = session.connection()
-    compiled = query.compile(connection)
-    params = tuple(sorted((name, repr(value)) for name, value in compiled.params.items()))
     key = (
         connection.engine.url.render_as_string(),
         read_data_version(connection),
-        str(compiled),
-        params,
+        reading_as_of(session),
+        stale_before(session),
+        list_key,
     )
     with _LIST_CAVEATS_LOCK:
         if key in _LIST_CAVEATS:
@@ -241,8 +256,8 @@ def get_facts(session: Session, *, fact_ids: Collection[str]) -> Sequence[Fact]:
     if not fact_ids:
         return []
     conditions = _conditions(as_of=reading_as_of(session))
-    query = select(Fact).where(*conditions, col(Fact.fact_id).in_(fact_ids))
-    return session.exec(query).all()
+    query = select_columns(*FACT_COLUMNS).where(*conditions, col(Fact.fact_id).in_(fact_ids))
+    return as_facts(session.execute(query).all())
 
 
 def fact_versions(session: Session, *, fact_id: str) -> Sequence[Fact]:

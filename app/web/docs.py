@@ -2,7 +2,7 @@
 
 The pages are written here rather than by FastAPI's helpers, which inline a script and a
 style block: every script and stylesheet is a file of the app's, so the docs' Content-Security-
-Policy (app/middleware/security_headers.py) allows no inline script.
+Policy (app/middleware/edge_headers.py) allows no inline script.
 """
 
 from html import escape

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+import orjson
 from fastapi import Request, Response
 from pydantic import BaseModel
 from sqlalchemy import Engine, Select
@@ -18,14 +19,29 @@ from app.api.csv_columns import fact_columns
 from app.api.formats import CsvColumn, OutputFormat, rows_response
 from app.api.http_dates import last_modified
 from app.api.pagination import PageOf, PageParams, decode_cursor, read_page
-from app.api.present import caveat, fact_match, present_facts
+from app.api.present import (
+    caveat,
+    fact_documents,
+    fact_match,
+    match_document,
+    present_facts,
+)
 from app.api.schemas import FactList, FactOut, Page
 from app.domain.search_text import SearchQuery
-from app.queries.facts import BY_DATE, BY_KIND, fact_query, list_caveat_codes, list_completeness
+from app.queries.facts import (
+    BY_DATE,
+    BY_KIND,
+    as_facts,
+    fact_query,
+    list_caveat_codes,
+    list_completeness,
+)
 from app.queries.sorting import Ordering, Sorting, read_rows
 
 T = TypeVar("T", bound=BaseModel)
 Presenter = Callable[[Session, Sequence[Any]], list[T]]
+# Items as the plain values their model writes, for JSON made without building the model.
+Documents = Callable[[Session, Sequence[Any]], list[dict[str, Any]]]
 STREAM_BATCH = 500
 
 
@@ -46,6 +62,16 @@ def page_headers(result: PageOf, modified: Iterable[datetime | None]) -> dict[st
 def json_answer(model: BaseModel, headers: dict[str, str]) -> Response:
     """The model as JSON with headers of its own, serialized as FastAPI would."""
     return Response(model.model_dump_json(), media_type="application/json", headers=headers)
+
+
+def documents_answer(
+    envelope: BaseModel, items: list[dict[str, Any]], headers: dict[str, str]
+) -> Response:
+    """A page whose items are already plain values (see present.fact_documents): the
+    envelope, made without them, takes them as they are, and the whole goes to bytes once."""
+    document = envelope.model_dump(mode="json")
+    document["items"] = items
+    return Response(orjson.dumps(document), media_type="application/json", headers=headers)
 
 
 def _stream(
@@ -84,22 +110,25 @@ def rows_or_page(
     columns: Sequence[CsvColumn[T]],
     filename: str,
     row_of: Callable[[Any], Any] = lambda row: row[0],
-) -> tuple[PageOf, list[T]] | Response:
+    documents: Documents | None = None,
+) -> tuple[PageOf, list[Any]] | Response:
     """A row format (CSV, NDJSON) without an explicit `limit`: every record from the cursor
     on, streamed. Otherwise the page, presented; in a row format it is returned at once, as
-    JSON it is left to the caller."""
+    JSON it is left to the caller (as plain values, when `documents` makes them)."""
     if output.rows and not page.limit_given:
         start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
         engine: Engine = request.app.state.engine
         batches = _stream(engine, query, ordering, start, present, row_of, session.info)
         return rows_response(output, columns, batches, filename=filename)
     result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
-    items = present(session, result.rows)
     if output.rows:
+        items = present(session, result.rows)
         return rows_response(
             output, columns, [items], filename=filename, headers=_link_header(result)
         )
-    return result, items
+    if documents is not None:
+        return result, documents(session, result.rows)
+    return result, present(session, result.rows)
 
 
 def entity_list(
@@ -116,9 +145,12 @@ def entity_list(
     modified: Callable[[Any], datetime | None] = lambda row: getattr(row, "recorded_at", None),
     envelope: type[Page[Any]] = Page,
     said_of_the_list: Callable[[], dict[str, Any]] = dict,
+    row_of: Callable[[Any], Any] = lambda row: row[0],
+    documents: Documents | None = None,
 ) -> Response:
     """A sorted page of any list, as JSON (in `envelope`, with what `said_of_the_list` says
-    of the whole list) or CSV; or the whole list as CSV."""
+    of the whole list; its items made by `documents` when given, else by `present`) or CSV;
+    or the whole list as CSV."""
     answer = rows_or_page(
         request,
         session,
@@ -129,19 +161,23 @@ def entity_list(
         present=present,
         columns=columns,
         filename=csv_filename(request),
+        row_of=row_of,
+        documents=documents,
     )
     if isinstance(answer, Response):
         return answer
     result, items = answer
-    body = envelope(
-        items=items,
-        limit=page.limit,
-        next=result.next_url,
-        next_cursor=result.next_cursor,
-        total=result.total,
+    headers = page_headers(result, [modified(row) for row in result.rows])
+    said = {
+        "limit": page.limit,
+        "next": result.next_url,
+        "next_cursor": result.next_cursor,
+        "total": result.total,
         **said_of_the_list(),
-    )
-    return json_answer(body, page_headers(result, [modified(row) for row in result.rows]))
+    }
+    if documents is not None:
+        return documents_answer(envelope(items=[], **said), items, headers)
+    return json_answer(envelope(items=items, **said), headers)
 
 
 def fact_list(
@@ -160,19 +196,31 @@ def fact_list(
     completeness of the whole list (unless `completeness` is false) and the whole list's
     caveats: both are said of the list, whatever the page size."""
     query, search_sorting = fact_query(session, search=search, **filters)
+    # What the list is made from names it (values made hashable: kinds come as lists).
+    list_key = (search, tuple(sorted((k, repr(v)) for k, v in filters.items())))
 
     def present(session: Session, rows: Sequence[Any]) -> list[FactOut]:
-        facts = present_facts(session, rows)
+        facts = present_facts(session, as_facts(rows))
         if search is not None:
             for fact in facts:
                 fact.match = fact_match(fact, search)
         return facts
 
+    def documents(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        found = fact_documents(session, as_facts(rows))
+        if search is not None:
+            for fact in found:
+                quotes = [(cited["quote"], cited["href"]) for cited in fact["citations"]]
+                fact["match"] = match_document(quotes, fact["summary"], search)
+        return found
+
     def said_of_the_list() -> dict[str, Any]:
         # Whether a list is complete is said of one list (the donors...), not of a mix.
         complete, notes = list_completeness(session, **filters) if completeness else (None, [])
         return {
-            "caveats": [caveat(code) for code in list_caveat_codes(session, query)],
+            "caveats": [
+                caveat(code) for code in list_caveat_codes(session, query, list_key=list_key)
+            ],
             "list_complete": complete,
             "list_note": " ".join(notes) or None,
         }
@@ -190,4 +238,6 @@ def fact_list(
         modified=lambda row: row.recorded_at,
         envelope=FactList,
         said_of_the_list=said_of_the_list,
+        row_of=lambda row: row,  # a row of the fact's columns (and its sort values after)
+        documents=documents,
     )

@@ -1,0 +1,116 @@
+"""The headers every answer gets, added in one pass at response start: the request id and the
+security headers with a Content-Security-Policy fitted to what the answer carries. The body is
+never touched, so one wrapper of `send` serves both (each extra layer costs every request,
+cached ones included).
+
+Request ids: one id per request, in the response's `X-Request-ID`, in every problem body and in
+the log lines the request causes, so a reader's report can be matched to the logs. A client (or
+a proxy in front of the app) may send its own `X-Request-ID`; it is kept when it is short and
+made of safe characters, so ids can be followed across services. Anything else is replaced by
+a fresh id: a header value must never smuggle control characters or megabytes into the logs.
+
+Security headers: everything the app serves comes from its own origin (see
+app.api.security_policy). A route that needs more sets its own policy with `page_policy(...)`;
+a policy that is already there is kept.
+"""
+
+import logging
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.api.request_ids import HEADER, SCOPE_KEY, accepted_id, new_id, redacted_query
+from app.api.security_policy import ALWAYS, policy_for
+
+access_log = logging.getLogger("app.access")
+
+_ALWAYS = [(name.lower().encode(), value.encode()) for name, value in ALWAYS.items()]
+_ALWAYS_NAMES = {name for name, _ in _ALWAYS}
+_REQUEST_ID = HEADER.lower().encode()
+_CSP = b"content-security-policy"
+_FRAME_OPTIONS = (b"x-frame-options", b"DENY")
+
+
+def edge_headers(
+    headers: list[tuple[bytes, bytes]], *, status: int, path: str, request_id: str
+) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with the request id and the security headers set (replacing any
+    the app set, but keeping the policy a route chose)."""
+    # Names are compared lowercased: ASGI apps may send them in any case.
+    kept = [(k.lower(), v) for k, v in headers]
+    kept = [(k, v) for k, v in kept if k not in _ALWAYS_NAMES and k != _REQUEST_ID]
+    kept += _ALWAYS
+    kept.append((_REQUEST_ID, request_id.encode()))
+    # A 304's headers update the copy a browser kept, and a 304 names no content type: the
+    # policy the stored page came with must stay as it is.
+    if status == 304:
+        return kept
+    policy = next((v for k, v in kept if k == _CSP), None)
+    if policy is None:
+        content_type = next((v for k, v in kept if k == b"content-type"), b"").decode("latin-1")
+        policy = policy_for(path, content_type).encode()
+        kept.append((_CSP, policy))
+    if b"frame-ancestors 'none'" in policy:
+        # The same for browsers that predate frame-ancestors; charts and cards stay embeddable.
+        kept = [(k, v) for k, v in kept if k != _FRAME_OPTIONS[0]]
+        kept.append(_FRAME_OPTIONS)
+    return kept
+
+
+class EdgeHeaders:
+    """Pure ASGI: tags the scope with the request id, adds the headers at response start and
+    writes the access log line."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = next((v for k, v in scope["headers"] if k.lower() == _REQUEST_ID), None)
+        request_id = accepted_id(sent) or new_id()
+        scope[SCOPE_KEY] = request_id  # in place: the outermost error handler shares this dict
+        path = scope["path"]
+        started = time.perf_counter()
+        status = 500  # what the client gets if the app fails before it answers
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = edge_headers(
+                    list(message.get("headers", ())),
+                    status=status,
+                    path=path,
+                    request_id=request_id,
+                )
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            access_log.info(
+                '%s "%s %s" %d %.1fms request_id=%s',
+                _client(scope),
+                scope["method"],
+                _target(scope),
+                status,
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+
+
+def _client(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "-"
+
+
+def _target(scope: Scope) -> str:
+    # The path as sent, cut short: a 100 KB URL must not become a 100 KB log line.
+    target = scope.get("raw_path") or scope["path"].encode()
+    text = target.decode("ascii", "backslashreplace")
+    if scope.get("query_string"):
+        query = scope["query_string"].decode("ascii", "backslashreplace")
+        text += "?" + redacted_query(query)
+    return text if len(text) <= 300 else text[:300] + "..."
