@@ -115,8 +115,7 @@ def _project(
     name: str, url: str, *, cached: bool, port: int, checkout: Path = servers.ROOT
 ) -> Any:  # a context manager of servers.Server
     env = {"DATABASE_URL": url, "MISSION_FACTS_RESPONSE_CACHE_MB": "32" if cached else "0"}
-    if checkout != servers.ROOT:
-        env["PYTHONPATH"] = str(checkout)  # its `app` package before the installed one
+    # Run from the checkout, so `python -m uvicorn` imports its `app` package first.
     return servers.started(
         name,
         servers.project_command(port),
@@ -124,6 +123,7 @@ def _project(
         ready_path="/health",
         core=SERVER_CORE,
         env=env,
+        cwd=checkout,
     )
 
 

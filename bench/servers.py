@@ -77,10 +77,11 @@ def started(
     ready_path: str,
     core: int,
     env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
 ) -> Iterator[Server]:
     process = subprocess.Popen(
         ["taskset", "-c", str(core), *command],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

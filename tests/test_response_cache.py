@@ -155,3 +155,64 @@ def test_a_record_permalink_is_kept_like_every_other_read(own_database: str) -> 
         edit_summary(own_database, RECEIVED, RECEIVED + " (edited)")
         after = client.get(path)
         assert after.json()["summary"] == RECEIVED + " (edited)"
+
+
+def test_concurrent_misses_of_one_answer_make_it_once(own_database: str) -> None:
+    """Ten readers ask for the same page at once, right after a write: the route runs for
+    the first, the others get the bytes it made."""
+    import asyncio
+
+    import httpx
+
+    app = create_app(Settings(database_url=own_database, seed_dir=SEED_DIR))
+    edit_summary(own_database, FUNDING, NOTE)  # no answer is kept for this version yet
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as reader:
+            return await asyncio.gather(*(reader.get("/facts?limit=20") for _ in range(10)))
+
+    with counting(app.state.engine) as alone:
+        asyncio.run(_one(app, "/facts?limit=21"))
+    with counting(app.state.engine) as together:
+        answers = asyncio.run(burst())
+    app.state.engine.dispose()
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    assert len({a.headers["etag"] for a in answers}) == 1
+    # One making of the page: the statements of one request, not ten times them.
+    assert 0 < len(together) <= len(alone)
+
+
+async def _one(app: object, path: str) -> None:
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as reader:
+        assert (await reader.get(path)).status_code == 200
+
+
+def test_on_sqlite_the_version_row_is_read_only_when_a_commit_happened(
+    make_database: DatabaseFactory, backend: str
+) -> None:
+    """The data version is known for every request without reading its row each time: SQLite's
+    shared commit counter says whether anything was committed since, by any process."""
+    from app.db.engine import make_engine
+    from app.db.version_probe import QUERY, VersionProbe
+
+    if backend != "sqlite":
+        pytest.skip("SQLite's commit counter; PostgreSQL reads the row")
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    probe = VersionProbe(engine)
+    first = probe.read()
+    statements: list[str] = []
+    probe._connection.set_trace_callback(statements.append)
+    assert probe.read() == probe.read() == first
+    assert QUERY not in statements  # nothing was committed: the row was not read again
+    edit_summary(url, FUNDING, NOTE)  # another connection commits
+    after = probe.read()
+    assert first is not None and after is not None and after[0] > first[0]
+    assert statements.count(QUERY) == 1
+    probe.close()
+    engine.dispose()

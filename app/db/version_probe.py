@@ -1,13 +1,17 @@
 """Reading the data version on every request, cheaply and always fresh.
 
-Every cached answer is keyed on the data version, so it must be read for every request, and it
-must see writes that other processes committed a moment ago. A pooled SQLAlchemy connection
-checked out in a worker thread costs more than serving a cached answer does, so each process
-keeps one plain driver connection of its own for this single-row read and runs it on the event
-loop: a primary-key lookup that takes microseconds on SQLite and one loopback round trip on
-PostgreSQL. The connection never holds a transaction open between reads (SQLite starts a fresh
-read snapshot per statement outside a transaction; PostgreSQL runs in autocommit), so every read
-sees the last committed version.
+Every cached answer is keyed on the data version, so it must be known for every request, and
+it must reflect writes that other processes committed a moment ago. A pooled SQLAlchemy
+connection checked out in a worker thread costs more than serving a cached answer does, so
+each process keeps one plain driver connection of its own and uses it on the event loop.
+
+On SQLite the row is not read when nothing can have changed: `PRAGMA data_version` answers from
+the database's shared memory (the WAL index every process maps) with a number that moves
+whenever any other connection, in any process, commits. The probe's connection never writes,
+so an unchanged number means an unchanged database, and the version row is read again only
+when it moved: no staleness at all. On PostgreSQL the row is read each time (one loopback
+round trip). The connection never holds a transaction open between reads (SQLite starts a
+fresh read snapshot per statement outside a transaction; PostgreSQL runs in autocommit).
 """
 
 import contextlib
@@ -18,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 QUERY = "SELECT version, changed_at FROM data_state WHERE id = 1"
+SQLITE_COMMITS = "PRAGMA data_version"
 
 
 def _as_utc(value: Any) -> datetime:
@@ -26,12 +31,24 @@ def _as_utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _one(connection: Any, statement: str) -> Any:
+    cursor = connection.cursor()
+    try:
+        cursor.execute(statement)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
 class VersionProbe:
     """One process's reader of the data version (None while there is no schema yet)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Any = None
+        self._sqlite = engine.dialect.name == "sqlite"
+        # SQLite's commit counter when the row was last read, and what the row said.
+        self._seen: tuple[int, tuple[int, datetime]] | None = None
         # The event loop is the usual caller; a lock keeps a test's second loop from sharing
         # the driver connection mid-statement.
         self._lock = threading.Lock()
@@ -40,16 +57,21 @@ class VersionProbe:
         with self._lock:
             try:
                 connection = self._connection or self._connect()
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(QUERY)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
+                commits = None
+                if self._sqlite:
+                    commits = _one(connection, SQLITE_COMMITS)[0]
+                    if self._seen is not None and self._seen[0] == commits:
+                        return self._seen[1]
+                row = _one(connection, QUERY)
             except self.engine.dialect.loaded_dbapi.Error:
                 self.close()  # reconnect next time: the database may have been restarted
                 return None
-        return (int(row[0]), _as_utc(row[1])) if row is not None else None
+        if row is None:
+            return None
+        found = (int(row[0]), _as_utc(row[1]))
+        if commits is not None:
+            self._seen = (commits, found)
+        return found
 
     def _connect(self) -> Any:
         # Outside the pool: held for the life of the process, never handed to a request.
@@ -62,6 +84,7 @@ class VersionProbe:
         return connection
 
     def close(self) -> None:
+        self._seen = None
         if self._connection is not None:
             with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):
                 self._connection.close()

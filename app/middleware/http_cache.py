@@ -10,12 +10,14 @@ HEAD is answered as the GET would be, without the body.
 
 Finished 200 answers are also kept in memory (see app/middleware/response_cache.py) under
 that same key: a repeated GET is answered from the stored bytes without running its route. The
-version is
-read for every request, so a write committed by any process is seen by the very next request.
-Requests that carry credentials (Authorization, Cookie) and answers that set a cookie are never
-stored, nor are bodies larger than the per-entry bound (e.g. a whole list streamed as CSV).
+version is read for every request, so a write committed by any process is seen by the very
+next request. Concurrent misses of one answer are made once: the first request runs the
+route, the others wait for it and replay what it stored. Requests that carry credentials
+(Authorization, Cookie) and answers that set a cookie are never stored, nor are bodies larger
+than the per-entry bound (e.g. a whole list streamed as CSV).
 """
 
+import asyncio
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -95,6 +97,8 @@ class HttpCache:
         self.today = today
         self.responses = ResponseCache(cache_bytes, MAX_ENTRY_BYTES)
         self._probe: VersionProbe | None = None
+        # The answers being made now, by tag: concurrent misses of one URL wait for the first.
+        self._building: dict[str, asyncio.Event] = {}
 
     def data_version(self) -> tuple[int, datetime] | None:
         """The committed data version, read now (None before the schema exists)."""
@@ -135,14 +139,27 @@ class HttpCache:
             and self.responses.enabled
             and not any(name in headers for name in PERSONAL_HEADERS)
         )
+        building: asyncio.Event | None = None
         if storable and before is not None and tag is not None:
             self.responses.see_version(before[0])
             cached = self.responses.get(tag)
+            if cached is None and tag in self._building:
+                # Another request is making this very answer: wait for it rather than make
+                # it again (a burst of readers after a write builds each page once).
+                await self._building[tag].wait()
+                cached = self.responses.get(tag)
             if cached is not None:
                 await self._replay(send, cached, head, headers)
                 return
+            if tag not in self._building and not head:  # a HEAD keeps no body to share
+                building = self._building[tag] = asyncio.Event()
         responder = _Responder(self, send, scope, head, before, tag, headers, store=storable)
-        await self.app(scope, receive, responder)
+        try:
+            await self.app(scope, receive, responder)
+        finally:
+            if building is not None:
+                del self._building[tag or ""]
+                building.set()  # stored or not, the waiters go on (running it themselves)
 
     def _closing_on_shutdown(self, receive: Receive) -> Receive:
         async def wrapped() -> Message:
