@@ -201,6 +201,9 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
 _LIST_CAVEATS: OrderedDict[tuple[Any, ...], list[CaveatCode]] = OrderedDict()
 _LIST_CAVEATS_KEPT = 512
 _LIST_CAVEATS_LOCK = threading.Lock()
+# The passes running now, by key: readers of a list whose pass is under way wait for it (on a
+# million rows it takes seconds, and a burst of first readers must not run it once each).
+_LIST_CAVEATS_RUNNING: dict[tuple[Any, ...], threading.Event] = {}
 
 
 def list_caveat_codes(session: Session, query: Select, *, list_key: Hashable) -> list[CaveatCode]:
@@ -217,22 +220,37 @@ def list_caveat_codes(session: Session, query: Select, *, list_key: Hashable) ->
         stale_before(session),
         list_key,
     )
-    with _LIST_CAVEATS_LOCK:
-        if key in _LIST_CAVEATS:
-            _LIST_CAVEATS.move_to_end(key)
-            return list(_LIST_CAVEATS[key])
+    while True:
+        with _LIST_CAVEATS_LOCK:
+            if key in _LIST_CAVEATS:
+                _LIST_CAVEATS.move_to_end(key)
+                return list(_LIST_CAVEATS[key])
+            running = _LIST_CAVEATS_RUNNING.get(key)
+            if running is None:
+                mine = _LIST_CAVEATS_RUNNING[key] = threading.Event()
+                break
+        running.wait()  # then found in the store, or (its pass failed) run here
+    try:
+        found = _list_caveat_pass(session, query)
+        with _LIST_CAVEATS_LOCK:
+            _LIST_CAVEATS[key] = found
+            while len(_LIST_CAVEATS) > _LIST_CAVEATS_KEPT:
+                _LIST_CAVEATS.popitem(last=False)
+    finally:
+        with _LIST_CAVEATS_LOCK:
+            del _LIST_CAVEATS_RUNNING[key]
+        mine.set()
+    return list(found)
+
+
+def _list_caveat_pass(session: Session, query: Select) -> list[CaveatCode]:
     codes = [code for code in CaveatCode if code not in NOT_OF_FACTS]
     before = stale_before(session)
     flags = [
         func.max(case((caveat_condition(code, stale_before=before), 1), else_=0)) for code in codes
     ]
     row = session.execute(query.with_only_columns(*flags).order_by(None)).one()
-    found = [code for code, flag in zip(codes, row, strict=True) if flag]
-    with _LIST_CAVEATS_LOCK:
-        _LIST_CAVEATS[key] = found
-        while len(_LIST_CAVEATS) > _LIST_CAVEATS_KEPT:
-            _LIST_CAVEATS.popitem(last=False)
-    return list(found)
+    return [code for code, flag in zip(codes, row, strict=True) if flag]
 
 
 def get_fact(
