@@ -253,7 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     if (os.cpu_count() or 1) < 2:
         sys.exit("the benchmark pins the server and wrk to separate cores: it needs two")
     wrk_path = wrk.require_wrk()
-    dbs = prepare(args.events, args.small_events, args.postgres)
+    wanted = re.compile(args.only) if args.only else None
+    synthetic = wanted is None or any(
+        wanted.search(s.name) for db in ("large", "small") for s in large_scenarios(db, "", "", "")
+    )
+    dbs = prepare(args.events, args.small_events, args.postgres, synthetic=synthetic)
     runner = Runner(args, wrk_path)
 
     # The constant the ceiling returns: the project's own /missions/mss, so the size matches.
@@ -263,7 +267,6 @@ def main(argv: list[str] | None = None) -> int:
     constant_json = dbs.folder / "constant.json"
     constant_json.write_bytes(body)
     scenarios = seed_scenarios(etag)
-    wanted = re.compile(args.only) if args.only else None
     for db, events in (("large", args.events), ("small", args.small_events)):
         if wanted and not any(wanted.search(s.name) for s in large_scenarios(db, "", "", "")):
             continue

@@ -93,13 +93,15 @@ class BenchDatabases:
         return make_engine(settings.database_url), settings
 
 
-def prepare(events: int, small_events: int, postgres: str | None) -> BenchDatabases:
+def prepare(
+    events: int, small_events: int, postgres: str | None, *, synthetic: bool = True
+) -> BenchDatabases:
+    """The databases of a run; the synthetic ones only when a measured scenario reads them."""
     FOLDER.mkdir(parents=True, exist_ok=True)
-    files = {
-        "seed": FOLDER / "mission-facts.db",
-        "large": FOLDER / f"synthetic-{events}.db",
-        "small": FOLDER / f"synthetic-{small_events}.db",
-    }
+    files = {"seed": FOLDER / "mission-facts.db"}
+    if synthetic:
+        files["large"] = FOLDER / f"synthetic-{events}.db"
+        files["small"] = FOLDER / f"synthetic-{small_events}.db"
     for leftover in FOLDER.glob("mission-facts.db*"):
         leftover.unlink()
     _seeded(f"sqlite:///{files['seed']}")
@@ -111,7 +113,8 @@ def prepare(events: int, small_events: int, postgres: str | None) -> BenchDataba
 
         return remove
 
-    for db, count in (("large", events), ("small", small_events)):
+    sizes = (("large", events), ("small", small_events)) if synthetic else ()
+    for db, count in sizes:
         _synthetic(f"sqlite:///{files[db]}", count, remover(files[db]))
     for path in files.values():
         _checkpoint(path)
@@ -132,7 +135,7 @@ def prepare(events: int, small_events: int, postgres: str | None) -> BenchDataba
         urls = {db: _schema_url(postgres, f"bench_{db}") for db in files}
         schema("bench_seed", drop=True)()
         _seeded(urls["seed"])
-        for db, count in (("large", events), ("small", small_events)):
+        for db, count in sizes:
             schema(f"bench_{db}", drop=False)()
             _synthetic(urls[db], count, schema(f"bench_{db}", drop=True))
         admin.dispose()
