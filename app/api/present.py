@@ -89,10 +89,8 @@ def citation_out(citation: Citation, source: Source) -> CitationOut:
 def _group_citations(
     rows: Iterable[Sequence[Any]],
 ) -> dict[int | str, list[CitationOut]]:
-    grouped: dict[int | str, list[CitationOut]] = defaultdict(list)
-    for key, source_id, start, end, quote, url, prefix, suffix in rows:
-        grouped[key].append(quote_out(source_id, start, end, quote, url, prefix, suffix))
-    return grouped
+    grouped = _grouped_quote_documents(rows)
+    return {key: [CitationOut.model_validate(d) for d in found] for key, found in grouped.items()}
 
 
 def _grouped_quote_documents(rows: Iterable[Sequence[Any]]) -> dict[Any, list[dict[str, Any]]]:

@@ -22,9 +22,7 @@ from app.api.pagination import PageOf, PageParams, decode_cursor, read_page
 from app.api.present import (
     caveat,
     fact_documents,
-    fact_match,
     match_document,
-    present_facts,
 )
 from app.api.schemas import FactList, FactOut, Page
 from app.domain.search_text import SearchQuery
@@ -199,13 +197,6 @@ def fact_list(
     # What the list is made from names it (values made hashable: kinds come as lists).
     list_key = (search, tuple(sorted((k, repr(v)) for k, v in filters.items())))
 
-    def present(session: Session, rows: Sequence[Any]) -> list[FactOut]:
-        facts = present_facts(session, as_facts(rows))
-        if search is not None:
-            for fact in facts:
-                fact.match = fact_match(fact, search)
-        return facts
-
     def documents(session: Session, rows: Sequence[Any]) -> list[dict[str, Any]]:
         found = fact_documents(session, as_facts(rows))
         if search is not None:
@@ -213,6 +204,10 @@ def fact_list(
                 quotes = [(cited["quote"], cited["href"]) for cited in fact["citations"]]
                 fact["match"] = match_document(quotes, fact["summary"], search)
         return found
+
+    def present(session: Session, rows: Sequence[Any]) -> list[FactOut]:
+        # The row formats read models: the same values, validated.
+        return [FactOut.model_validate(fact) for fact in documents(session, rows)]
 
     def said_of_the_list() -> dict[str, Any]:
         # Whether a list is complete is said of one list (the donors...), not of a mix.
