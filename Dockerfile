@@ -15,11 +15,13 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
     && rm /tmp/requirements.txt
 
 # The code, the migrations and the seed; installed in place so migrations/ and seed/ stay beside app/.
+# Compiled here, once: with PYTHONDONTWRITEBYTECODE every start would compile them again.
 COPY README.md ./
 COPY app ./app
 COPY migrations ./migrations
 COPY seed ./seed
 RUN pip install --no-cache-dir --no-deps --editable . \
+    && python -m compileall -q app migrations \
     && useradd --create-home --uid 10001 --user-group mission-facts \
     && mkdir -p /app/data \
     && chown mission-facts /app/data

@@ -117,7 +117,7 @@ def prepare_database() -> None:
     """Migrate to head and seed an empty database (or index the records of one upgraded from
     before search): what `serve` does before it listens."""
     from app.db.engine import make_engine
-    from app.db.migrate import startup_lock, upgrade
+    from app.db.migrate import at_head, startup_lock, upgrade
     from app.writes.seed import (
         database_is_empty,
         index_records_written_before_search,
@@ -127,7 +127,8 @@ def prepare_database() -> None:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     with startup_lock(engine):
-        upgrade(settings.database_url)
+        if not at_head(engine):
+            upgrade(settings.database_url)
         if database_is_empty(engine):
             print(f"seeded an empty database: {load_seed(engine, settings.seed_dir)}")
         elif index_records_written_before_search(engine):

@@ -7,10 +7,12 @@ bench/results/latest.json and bench/results/latest.md.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -19,10 +21,11 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench import report, servers, wrk
+from app.memory import ARENAS
+from bench import mix, report, servers, wrk
 from bench.cursors import deep_cursor_path
 from bench.databases import BenchDatabases, prepare
-from bench.scenarios import Scenario, large_scenarios, seed_scenarios
+from bench.scenarios import Scenario, large_scenarios, mix_scenarios, seed_scenarios
 
 RESULTS = servers.ROOT / "bench" / "results"
 REFERENCE = report.REFERENCE
@@ -89,23 +92,39 @@ class Runner:
         self.args, self.wrk = args, wrk_path
         # name -> target -> list of per-repeat results
         self.runs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self._tokens: dict[str, str] = {}
+
+    def token(self, database_url: str) -> str:
+        """The mix editor's write token on this database, made once a run."""
+        if database_url not in self._tokens:
+            self._tokens[database_url] = mix.editor_token(database_url)
+        return self._tokens[database_url]
 
     def load(
-        self, server: servers.Server, scenario: str, target: str, path: str, **kw: Any
+        self,
+        server: servers.Server,
+        scenario: str,
+        target: str,
+        path: str,
+        editor: mix.Editor | None = None,
+        **kw: Any,
     ) -> None:
         # One request first, waited for however long it takes (a list's caveats over a
         # million rows are a pass of seconds, made once per data version), then a short
         # warm-up: imports, caches and connection pools are filled.
         servers.get_status(server.port, path, timeout=120)
         wrk.run(self.wrk, server.url(path), core=LOAD_CORE, seconds=1, connections=4, **kw)
-        result = wrk.run(
-            self.wrk,
-            server.url(path),
-            core=LOAD_CORE,
-            seconds=self.args.seconds,
-            connections=self.args.connections,
-            **kw,
-        )
+        with editor or contextlib.nullcontext():
+            result = wrk.run(
+                self.wrk,
+                server.url(path),
+                core=LOAD_CORE,
+                seconds=self.args.seconds,
+                connections=self.args.connections,
+                **kw,
+            )
+        if editor is not None and (editor.failures or not editor.writes):
+            raise RuntimeError(f"{scenario}: the editor's writes failed: {editor.failures}")
         entry = {**asdict(result), "rss_mb": round(server.rss_mb, 1)}
         self.runs.setdefault(scenario, {}).setdefault(target, []).append(entry)
         print(
@@ -115,9 +134,18 @@ class Runner:
 
 
 def _project(
-    name: str, url: str, *, cached: bool, port: int, checkout: Path = servers.ROOT
+    name: str,
+    url: str,
+    *,
+    cached: bool,
+    port: int,
+    checkout: Path = servers.ROOT,
+    extra_env: dict[str, str] | None = None,
 ) -> Any:  # a context manager of servers.Server
     env = {"DATABASE_URL": url, "MISSION_FACTS_RESPONSE_CACHE_MB": "32" if cached else "0"}
+    # As `mission-facts serve` runs it: with its few malloc arenas (app/memory.py).
+    env["MALLOC_ARENA_MAX"] = str(ARENAS)
+    env.update(extra_env or {})
     # Run from the checkout, so `python -m uvicorn` imports its `app` package first.
     return servers.started(
         name,
@@ -160,16 +188,29 @@ def _measure(
                         groups.setdefault(scenario.db, []).append(scenario)
                 for db, members in groups.items():
                     port = servers.free_port()
+                    editing = any(scenario.writes for scenario in members)
                     with _project(
-                        f"{label} {db}", urls[db], cached=cached, port=port, checkout=checkout
+                        f"{label} {db}",
+                        urls[db],
+                        cached=cached,
+                        port=port,
+                        checkout=checkout,
+                        extra_env=mix.EDITOR_ENV if editing else None,
                     ) as server:
+                        token = runner.token(urls[db]) if editing else ""
+                        if editing:
+                            mix.Editor(port, token).prepare()
                         for scenario in members:
                             runner.load(
                                 server,
                                 scenario.name,
                                 f"{label} ({backend})",
                                 scenario.path,
+                                editor=mix.Editor(port, token) if scenario.writes else None,
                                 headers=scenario.headers,
+                                script=mix.round_robin_script(dbs.folder, scenario.paths)
+                                if scenario.paths
+                                else None,
                             )
     files = dbs.sqlite_files()
     referenced = [s for s in scenarios if s.reference]
@@ -206,45 +247,59 @@ def _measure(
                     runner.load(server, f"datasette {path}", "Datasette", path)
 
 
+def _first_200(command: list[str], port: int, path: str, env: dict[str, str]) -> float:
+    """Seconds from starting `command` on the server's core to its first 200 of `path`."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        ["taskset", "-c", str(SERVER_CORE), *command],
+        cwd=servers.ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        servers.wait_for_200(port, path, process, limit=120)
+        return time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait()
+
+
 def _cold_start(dbs: BenchDatabases, repeats: int) -> dict[str, list[float]]:
-    """Seconds from process start to the first 200: an empty database (migrate, seed, serve)
-    against Datasette opening the seeded file."""
-    times: dict[str, list[float]] = {"project (empty SQLite)": [], "Datasette": []}
+    """Seconds from process start to the first 200 of the mission: `mission-facts serve` on
+    a copy of the seeded file (what a restart is) and on an empty file (migrate, seed, serve),
+    against Datasette opening the seeded file.
+
+    The project's modules are compiled first, as the image does at build time (Datasette's
+    come compiled with its package): a start that compiles the sources measures the compiler.
+    """
+    subprocess.run(
+        [servers.PYTHON, "-m", "compileall", "-q", "app", "migrations"],
+        cwd=servers.ROOT,
+        check=True,
+    )
+    times: dict[str, list[float]] = {
+        "project (seeded SQLite)": [],
+        "project (empty SQLite)": [],
+        "Datasette": [],
+    }
+    seeded = dbs.sqlite_files()["seed"]
     for i in range(repeats):
-        empty = dbs.folder / f"cold-start-{i}.db"
-        for leftover in dbs.folder.glob(f"cold-start-{i}.db*"):
-            leftover.unlink()
+        for name in ("seeded", "empty"):
+            copy = dbs.folder / f"cold-start-{name}-{i}.db"
+            for leftover in dbs.folder.glob(f"{copy.name}*"):
+                leftover.unlink()
+            if name == "seeded":
+                shutil.copyfile(seeded, copy)
+            port = servers.free_port()
+            command = [servers.PYTHON, "-m", "app.cli", "serve", "--port", str(port)]
+            env = {"DATABASE_URL": f"sqlite:///{copy}"}
+            times[f"project ({name} SQLite)"].append(
+                _first_200(command, port, "/missions/mss", env)
+            )
         port = servers.free_port()
-        command = [servers.PYTHON, "-m", "app.cli", "serve", "--port", str(port)]
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            ["taskset", "-c", str(SERVER_CORE), *command],
-            cwd=servers.ROOT,
-            env={**os.environ, "DATABASE_URL": f"sqlite:///{empty}"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            servers.wait_for_200(port, "/missions/mss", process, limit=120)
-            times["project (empty SQLite)"].append(time.perf_counter() - started)
-        finally:
-            process.terminate()
-            process.wait()
-        port = servers.free_port()
-        seeded = dbs.sqlite_files()["seed"]
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            ["taskset", "-c", str(SERVER_CORE), *servers.datasette_command(port, [seeded])],
-            cwd=servers.ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            servers.wait_for_200(port, f"/{seeded.stem}/mission/mss.json", process, limit=120)
-            times["Datasette"].append(time.perf_counter() - started)
-        finally:
-            process.terminate()
-            process.wait()
+        command = servers.datasette_command(port, [seeded])
+        times["Datasette"].append(_first_200(command, port, f"/{seeded.stem}/mission/mss.json", {}))
     return times
 
 
@@ -266,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         body, etag = _fetch_json_and_tag(s.port)
     constant_json = dbs.folder / "constant.json"
     constant_json.write_bytes(body)
-    scenarios = seed_scenarios(etag)
+    scenarios = seed_scenarios(etag) + mix_scenarios()
     for db, events in (("large", args.events), ("small", args.small_events)):
         if wanted and not any(wanted.search(s.name) for s in large_scenarios(db, "", "", "")):
             continue

@@ -2,6 +2,7 @@
 data sets (made once and kept: a million events take minutes to write), on SQLite and, when
 asked, on PostgreSQL."""
 
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class BenchDatabases:
     folder: Path
     files: dict[str, Path]
     postgres: dict[str, str] = field(default_factory=dict)
+    mix: dict[str, str] = field(default_factory=dict)  # backend -> the newsroom mix's copy
 
     def sqlite_files(self) -> dict[str, Path]:
         return self.files
@@ -85,7 +87,9 @@ class BenchDatabases:
     def project_urls(self) -> dict[str, dict[str, str]]:
         urls = {"sqlite": {db: f"sqlite:///{path}" for db, path in self.files.items()}}
         if self.postgres:
-            urls["postgresql"] = self.postgres
+            urls["postgresql"] = dict(self.postgres)
+        for backend, url in self.mix.items():
+            urls[backend]["mix"] = url
         return urls
 
     def engine_and_settings(self, db: str) -> tuple[Engine, Settings]:
@@ -118,6 +122,12 @@ def prepare(
         _synthetic(f"sqlite:///{files[db]}", count, remover(files[db]))
     for path in files.values():
         _checkpoint(path)
+    # The newsroom mix's editor writes: to a copy of the seed of its own, so every other
+    # scenario reads the seed as it is.
+    mix = {"sqlite": f"sqlite:///{FOLDER / 'mix.db'}"}
+    for leftover in FOLDER.glob("mix.db*"):
+        leftover.unlink()
+    shutil.copyfile(files["seed"], FOLDER / "mix.db")
 
     urls: dict[str, str] = {}
     if postgres:
@@ -133,10 +143,13 @@ def prepare(
             return make
 
         urls = {db: _schema_url(postgres, f"bench_{db}") for db in files}
-        schema("bench_seed", drop=True)()
-        _seeded(urls["seed"])
+        for db in ("seed", "mix"):
+            schema(f"bench_{db}", drop=True)()
+            urls[db] = _schema_url(postgres, f"bench_{db}")
+            _seeded(urls[db])
+        mix["postgresql"] = urls.pop("mix")
         for db, count in sizes:
             schema(f"bench_{db}", drop=False)()
             _synthetic(urls[db], count, schema(f"bench_{db}", drop=True))
         admin.dispose()
-    return BenchDatabases(FOLDER, files, urls)
+    return BenchDatabases(FOLDER, files, urls, mix)

@@ -1,12 +1,15 @@
 """What is measured: each of the project's reads beside Datasette's equivalent query.
 
-`db` names the database a scenario reads: "seed" is the curated data set, "large" and
-"small" are synthetic (a million and ten thousand displacement events). `cached` false means
+`db` names the database a scenario reads: "seed" is the curated data set, "mix" a copy of it
+that the newsroom mix's editor writes to, "large" and "small" are synthetic (a million and ten
+thousand displacement events). `cached` false means
 the project server runs with its response cache off, so every request runs its queries.
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import quote
+
+from bench.mix import NEWSROOM_URLS
 
 NO_EXTRAS = "_nocount=1&_nofacet=1"
 
@@ -25,6 +28,10 @@ class Scenario:
     reference: bool = False
     # Datasette's SQL doing the same joins (its canned-query page), beside its table page.
     datasette_sql: str | None = None
+    # Paths loaded in turn instead of `path` alone (the newsroom mix, bench/mix.py), and
+    # whether an editor corrects a fact once a second meanwhile.
+    paths: tuple[str, ...] = ()
+    writes: bool = False
 
 
 # The first page of /facts as one SQL query: 50 current facts and their citations, as the lean
@@ -163,4 +170,20 @@ def large_scenarios(db: str, deep_id: str, deep_id_value: str, deep_date: str) -
             cached=False,
             uncached_list=True,
         ),
+    ]
+
+
+def mix_scenarios() -> list[Scenario]:
+    """The twenty newsroom URLs in turn on the cached server: no writes, then a correction a
+    second (a target: >= 0.9x the throughput without writes, p99 under 2x)."""
+    return [
+        Scenario(
+            f"mix: {len(NEWSROOM_URLS)} newsroom URLs, {label}",
+            "mix",
+            NEWSROOM_URLS[0],
+            None,
+            paths=NEWSROOM_URLS,
+            writes=writes,
+        )
+        for label, writes in (("no writes", False), ("a correction a second", True))
     ]

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -64,9 +65,12 @@ def run(
     seconds: int,
     connections: int,
     headers: dict[str, str] | None = None,
+    script: Path | None = None,
 ) -> Load:
     command = ["taskset", "-c", str(core), wrk, "-t1", f"-c{connections}", f"-d{seconds}s"]
     command += ["--latency", "--timeout", "5s"]
+    if script is not None:  # it chooses each request's path (the URL gives the server)
+        command += ["-s", str(script)]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     done = subprocess.run([*command, url], capture_output=True, text=True, check=True)

@@ -36,5 +36,9 @@ def test_dockerfile_keeps_its_promises() -> None:
     assert user and not user[-1].startswith(("0", "root"))
     assert "HEALTHCHECK" in text and "/health" in text
     assert '"--host", "0.0.0.0", "--port", "8000"' in text
+    # The code is compiled when the image is built: with PYTHONDONTWRITEBYTECODE set, a
+    # start would otherwise compile every module again before it answers.
+    assert "PYTHONDONTWRITEBYTECODE=1" in text
+    assert text.index("COPY migrations ") < text.index("compileall -q app migrations")
     # serve migrates and seeds an empty database before it listens
     assert 'CMD ["mission-facts", "serve"' in text

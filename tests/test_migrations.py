@@ -1,16 +1,20 @@
 """Alembic owns the schema: head matches the models, on SQLite and on PostgreSQL."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import app.db.tables  # noqa: F401
-from app.db.migrate import alembic_config, upgrade
+from app.db.migrate import alembic_config, at_head, head_revision, upgrade
 from app.db.tables import managed_outside_models
 from tests.conftest import PG_URL, DatabaseFactory
 
@@ -80,3 +84,56 @@ def test_named_constraints(empty_url: str) -> None:
         foreign = {f["name"] for f in inspector.get_foreign_keys("fact")}
         assert "fk_fact_mission_slug_mission" in foreign
     engine.dispose()
+
+
+def test_the_newest_revision_is_read_from_the_file_names() -> None:
+    # A start skips alembic when the schema is at head, and knows head from the revisions'
+    # file names: that holds only while each file is named after its revision, in one line.
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert scripts.get_heads() == [head_revision()]
+    for revision in scripts.walk_revisions():
+        assert Path(revision.path).name.startswith(f"{revision.revision}_")
+
+
+def test_a_schema_is_at_head_only_at_the_newest_revision(empty_url: str) -> None:
+    engine = create_engine(empty_url)
+    try:
+        assert not at_head(engine)  # no schema at all
+        upgrade(empty_url)
+        assert at_head(engine)
+        scripts = ScriptDirectory.from_config(alembic_config(empty_url))
+        previous = scripts.get_revision(head_revision()).down_revision
+        command.downgrade(alembic_config(empty_url), str(previous))
+        assert not at_head(engine)  # one revision behind: a start migrates it
+        upgrade(empty_url)
+        assert at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_start_on_a_schema_at_head_runs_no_migration(tmp_path: Path) -> None:
+    # What `serve` does before it listens, in a process of its own: alembic is loaded (and
+    # its environment run) only for a database that needs a revision.
+    url = f"sqlite:///{tmp_path / 'start.db'}"
+    probe = (
+        "import sys; from app.cli import prepare_database; prepare_database(); "
+        "print('alembic' in sys.modules)"
+    )
+
+    def start() -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip().splitlines()[-1]
+
+    assert start() == "True"  # empty: migrated, then seeded
+    assert start() == "False"  # at head and seeded: nothing to run
+    engine = create_engine(url)
+    try:
+        assert at_head(engine)
+    finally:
+        engine.dispose()
