@@ -159,6 +159,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # URL with a 400, and an Accept header that allows none of its answers with a 406
         # (see input_checks).
         responses=problem_responses(400, 406, 422),
+        # Older FastAPI versions keep an argument they do not know among their extras.
+        telemetry={signal: settings.telemetry for signal in ("tracing", "metrics", "logs")},
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)

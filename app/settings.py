@@ -46,6 +46,13 @@ class Settings(BaseSettings):
         "it; change it to make cursors other deployments issued unusable.",
     )
 
+    telemetry: bool = Field(
+        default=False,
+        description="FastAPI's own OpenTelemetry spans, metrics and logs, sent to the providers "
+        "the process configures. Off by default: on, every request, cached ones included, "
+        "first asks whether a provider is configured.",
+    )
+
     read_only: bool = Field(
         default=False,
         description="Serve reads only (a public replica): write routes answer 405 and the "

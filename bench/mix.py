@@ -105,7 +105,8 @@ class Editor:
         finally:
             connection.close()
 
-    def _fact(self, number: int) -> dict:
+    def fact(self, number: int) -> dict:
+        """The fixture fact's body at its `number`th version."""
         return {
             "id": FIXTURE_FACT,
             "kind": "personnel.deployed",
@@ -117,7 +118,7 @@ class Editor:
 
     def prepare(self) -> None:
         """The fixture source and fact, written once (a repeat finds them there)."""
-        for path, body in (("/sources", FIXTURE_SOURCE), ("/facts", self._fact(0))):
+        for path, body in (("/sources", FIXTURE_SOURCE), ("/facts", self.fact(0))):
             status = self._send("POST", path, body)
             if status not in (200, 201, 409):
                 raise RuntimeError(f"the bench editor could not write {path}: {status}")
@@ -126,7 +127,7 @@ class Editor:
         number = 0
         while not self.stop.wait(self.every_s):
             number += 1
-            body = {**self._fact(number), "reason": "Benchmark correction"}
+            body = {**self.fact(number), "reason": "Benchmark correction"}
             try:
                 status = self._send("PUT", f"/facts/{FIXTURE_FACT}", body)
             except (OSError, http.client.HTTPException) as error:

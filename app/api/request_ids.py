@@ -3,8 +3,8 @@ checks all need to know of a request. The middleware that assigns the ids is
 app.middleware.edge_headers.
 """
 
+import os
 import re
-import uuid
 from urllib.parse import unquote_plus
 
 from starlette.types import Scope
@@ -52,7 +52,9 @@ def accepted_id(value: bytes | None) -> str | None:
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """128 random bits as 32 hex digits (the shape of a UUID's hex; drawing them is a fifth
+    of the cost of making a UUID, and every request draws one)."""
+    return os.urandom(16).hex()
 
 
 def request_id_of(scope: Scope) -> str | None:

@@ -90,15 +90,16 @@ class EdgeHeaders:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            access_log.info(
-                '%s "%s %s" %d %.1fms request_id=%s',
-                _client(scope),
-                scope["method"],
-                _target(scope),
-                status,
-                (time.perf_counter() - started) * 1000,
-                request_id,
-            )
+            if access_log.isEnabledFor(logging.INFO):  # else the line is not even composed
+                access_log.info(
+                    '%s "%s %s" %d %.1fms request_id=%s',
+                    _client(scope),
+                    scope["method"],
+                    _target(scope),
+                    status,
+                    (time.perf_counter() - started) * 1000,
+                    request_id,
+                )
 
 
 def _client(scope: Scope) -> str:

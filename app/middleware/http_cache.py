@@ -19,11 +19,11 @@ than the per-entry bound (e.g. a whole list streamed as CSV).
 
 import asyncio
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.accept import accepts_gzip
@@ -43,7 +43,16 @@ PERSONAL_HEADERS = ("authorization", "cookie")
 MAX_ENTRY_BYTES = 1024 * 1024
 
 
-def entity_tag(version: int, scope: Scope, headers: Headers, day: str = "") -> str:
+def request_headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lowercased name, the first of repeated ones (as Starlette's
+    Headers.get answers): read once, then looked up by every check of a request."""
+    found: dict[str, str] = {}
+    for name, value in scope["headers"]:
+        found.setdefault(name.decode("latin-1").lower(), value.decode("latin-1"))
+    return found
+
+
+def entity_tag(version: int, scope: Scope, headers: Mapping[str, str], day: str = "") -> str:
     url = (
         f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{scope['path']}"
         f"?{scope.get('query_string', b'').decode('latin-1')}"
@@ -129,7 +138,7 @@ class HttpCache:
             await self.app(scope, receive, _headers_only(send, head, {"cache-control": "no-store"}))
             return
         before = self.data_version()
-        headers = Headers(scope=scope)
+        headers = request_headers(scope)
         tag = entity_tag(before[0], scope, headers, self.today().isoformat()) if before else None
         if tag and _matches(headers.get("if-none-match", ""), tag):
             await self._not_modified(send, tag)
@@ -182,17 +191,20 @@ class HttpCache:
         await send({"type": "http.response.body", "body": b""})
 
     async def _replay(
-        self, send: Send, cached: CachedResponse, head: bool, request_headers: Headers
+        self, send: Send, cached: CachedResponse, head: bool, headers: Mapping[str, str]
     ) -> None:
         """A stored answer, as the route would have given it (304 included)."""
-        since = request_headers.get("if-modified-since")
-        if_none_match = request_headers.get("if-none-match", "")
-        unconditional = "if-none-match" not in request_headers
+        since = headers.get("if-modified-since")
+        if_none_match = headers.get("if-none-match")
+        unconditional = if_none_match is None
         revalidated = since and unconditional and _not_modified_since(since, cached.last_modified)
-        if revalidated or _matches_any(if_none_match) or _matches(if_none_match, cached.tag):
+        conditional = if_none_match is not None and (
+            _matches_any(if_none_match) or _matches(if_none_match, cached.tag)
+        )
+        if revalidated or conditional:
             dropped = (b"content-type", b"content-length")
-            headers = [(k, v) for k, v in cached.headers if k not in dropped]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            kept = [(k, v) for k, v in cached.headers if k not in dropped]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
         start = {"type": "http.response.start", "status": cached.status, "headers": cached.headers}
@@ -224,7 +236,7 @@ class _Responder:
         head: bool,
         before: tuple[int, datetime] | None,
         tag: str | None,
-        request_headers: Headers,
+        request_headers: Mapping[str, str],
         *,
         store: bool = False,
     ) -> None:

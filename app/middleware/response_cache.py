@@ -5,6 +5,7 @@ it: there is nothing to invalidate. When a new version is seen, older entries ca
 again and are dropped at once, so memory goes back to the new version's answers only.
 """
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,13 +18,13 @@ class CachedResponse:
     body: bytes
     last_modified: datetime
 
-    @property
+    @functools.cached_property
     def tag(self) -> str:
         """The entity tag the answer went out with: the cache's, or the route's own."""
         found = next((v for k, v in self.headers if k.lower() == b"etag"), b"")
         return found.decode("latin-1")
 
-    @property
+    @functools.cached_property
     def size(self) -> int:
         return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
 
