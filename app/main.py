@@ -160,7 +160,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # (see input_checks).
         responses=problem_responses(400, 406, 422),
         # Older FastAPI versions keep an argument they do not know among their extras.
-        telemetry={signal: settings.telemetry for signal in ("tracing", "metrics", "logs")},
+        telemetry={
+            "tracing": settings.telemetry,
+            "metrics": settings.telemetry,
+            "logs": settings.telemetry,
+        },
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
