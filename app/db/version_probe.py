@@ -31,13 +31,12 @@ def _as_utc(value: Any) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _one(connection: Any, statement: str) -> Any:
-    cursor = connection.cursor()
-    try:
-        cursor.execute(statement)
-        return cursor.fetchone()
-    finally:
-        cursor.close()
+def _one(cursor: Any, statement: str) -> Any:
+    # Read to the end, so no statement stays open: on SQLite an unfinished one would hold its
+    # read snapshot, and later reads would not see other processes' commits.
+    cursor.execute(statement)
+    rows = cursor.fetchall()
+    return rows[0] if rows else None
 
 
 class VersionProbe:
@@ -46,6 +45,7 @@ class VersionProbe:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Any = None
+        self._cursor: Any = None  # one, reused: a read is two statements at most
         self._sqlite = engine.dialect.name == "sqlite"
         # SQLite's commit counter when the row was last read, and what the row said.
         self._seen: tuple[int, tuple[int, datetime]] | None = None
@@ -56,13 +56,13 @@ class VersionProbe:
     def read(self) -> tuple[int, datetime] | None:
         with self._lock:
             try:
-                connection = self._connection or self._connect()
+                cursor = self._cursor or self._connect()
                 commits = None
                 if self._sqlite:
-                    commits = _one(connection, SQLITE_COMMITS)[0]
+                    commits = _one(cursor, SQLITE_COMMITS)[0]
                     if self._seen is not None and self._seen[0] == commits:
                         return self._seen[1]
-                row = _one(connection, QUERY)
+                row = _one(cursor, QUERY)
             except self.engine.dialect.loaded_dbapi.Error:
                 self.close()  # reconnect next time: the database may have been restarted
                 return None
@@ -81,10 +81,12 @@ class VersionProbe:
         if self.engine.dialect.name != "sqlite":
             connection.autocommit = True
         self._connection = connection
-        return connection
+        self._cursor = connection.cursor()
+        return self._cursor
 
     def close(self) -> None:
         self._seen = None
+        self._cursor = None  # closed with its connection
         if self._connection is not None:
             with contextlib.suppress(self.engine.dialect.loaded_dbapi.Error):
                 self._connection.close()

@@ -14,6 +14,7 @@ app.api.security_policy). A route that needs more sets its own policy with `page
 a policy that is already there is kept.
 """
 
+import functools
 import logging
 import time
 
@@ -36,15 +37,25 @@ def edge_headers(
 ) -> list[tuple[bytes, bytes]]:
     """The answer's headers with the request id and the security headers set (replacing any
     the app set, but keeping the policy a route chose)."""
+    kept = list(_secured(tuple(headers), status == 304, path))
+    kept.append((_REQUEST_ID, request_id.encode()))
+    return kept
+
+
+# A cached answer goes out with the same headers every time: what they become is worked out
+# once (the request id, which is new each time, is added after).
+@functools.lru_cache(maxsize=1024)
+def _secured(
+    headers: tuple[tuple[bytes, bytes], ...], not_modified: bool, path: str
+) -> tuple[tuple[bytes, bytes], ...]:
     # Names are compared lowercased: ASGI apps may send them in any case.
     kept = [(k.lower(), v) for k, v in headers]
     kept = [(k, v) for k, v in kept if k not in _ALWAYS_NAMES and k != _REQUEST_ID]
     kept += _ALWAYS
-    kept.append((_REQUEST_ID, request_id.encode()))
     # A 304's headers update the copy a browser kept, and a 304 names no content type: the
     # policy the stored page came with must stay as it is.
-    if status == 304:
-        return kept
+    if not_modified:
+        return tuple(kept)
     policy = next((v for k, v in kept if k == _CSP), None)
     if policy is None:
         content_type = next((v for k, v in kept if k == b"content-type"), b"").decode("latin-1")
@@ -54,7 +65,7 @@ def edge_headers(
         # The same for browsers that predate frame-ancestors; charts and cards stay embeddable.
         kept = [(k, v) for k, v in kept if k != _FRAME_OPTIONS[0]]
         kept.append(_FRAME_OPTIONS)
-    return kept
+    return tuple(kept)
 
 
 class EdgeHeaders:
