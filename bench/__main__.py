@@ -77,6 +77,29 @@ def _machine() -> dict[str, Any]:
     }
 
 
+def recorded_command(argv: list[str]) -> str:
+    """The command as the results write it down: without the credentials of a database URL,
+    nor the folder of the older checkout (its commit is written beside)."""
+    command = "python -m bench " + " ".join(argv)
+    command = re.sub(r"://[^@/]+@", "://USER:PASSWORD@", command)
+    return re.sub(r"(--before[ =])\S+", r"\1DIR", command)
+
+
+def _commit(checkout: Path) -> str:
+    """The checkout's commit, and "+changes" when its files differ from it."""
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=checkout, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    return commit + (
+        "+changes"
+        if git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")
+        else ""
+    )
+
+
 def _fetch_json_and_tag(port: int) -> tuple[bytes, str]:
     import http.client
 
@@ -346,18 +369,16 @@ def main(argv: list[str] | None = None) -> int:
     results = report.summarise(runner.runs, cold, scenarios)
     results["runs"] = runner.runs  # every repeat's figures, beside the medians
     results["machine"] = _machine()
+    command = recorded_command(argv if argv is not None else sys.argv[1:])
     results["settings"] = {
         "seconds": args.seconds,
         "repeats": args.repeats,
         "connections": args.connections,
         "events": args.events,
         "small_events": args.small_events,
-        # Credentials in a database URL are not written down.
-        "command": re.sub(
-            r"://[^@/]+@",
-            "://USER:PASSWORD@",
-            "python -m bench " + " ".join(argv if argv is not None else sys.argv[1:]),
-        ),
+        "command": command,
+        "commit": _commit(servers.ROOT),
+        "before_commit": _commit(before) if before is not None else None,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -1,5 +1,6 @@
 """The benchmark's newsroom mix measures answers, not refusals: every one of its URLs is a
-200 on the seed, and the editor's correction is a real write that the next read shows."""
+200 on the seed, and the editor's correction is a real write that the next read shows. The
+results it writes name no credentials and no folder of the machine."""
 
 from fastapi.testclient import TestClient
 
@@ -29,3 +30,14 @@ def test_the_editors_fixture_is_accepted_and_its_correction_is_read(editor: Edit
     read = editor.client.get(f"/facts/{FIXTURE_FACT}").json()
     assert read["version"] == 2
     assert read["quantity"]["value"] == 7
+
+
+def test_the_results_name_neither_credentials_nor_folders() -> None:
+    from bench.__main__ import recorded_command
+
+    argv = ["--before", "/somewhere/older", "--postgres", "postgresql+psycopg://u:secret@h/db"]
+    recorded = recorded_command(argv)
+    assert "secret" not in recorded and "/somewhere" not in recorded
+    assert recorded == (
+        "python -m bench --before DIR --postgres postgresql+psycopg://USER:PASSWORD@h/db"
+    )
