@@ -38,8 +38,7 @@ NEWSROOM_URLS = (
     "/datapackage.json",
 )
 
-# The editor's server refuses no write for its rate (one a second is under the defaults, but
-# the limit is not what is measured).
+# An editor's server refuses no write for its rate (the limit is not what is measured).
 EDITOR_ENV = {
     "MISSION_FACTS_WRITE_RATE_PER_TOKEN": "0",
     "MISSION_FACTS_WRITE_RATE_PER_ADDRESS": "0",
@@ -54,6 +53,19 @@ FIXTURE_SOURCE = {
     "text": "BENCHMARK FIXTURE, NOT A REAL SOURCE. The fixture unit had 1,200 officers.",
 }
 FIXTURE_FACT = "bench-fixture-fact"
+
+
+def fixture_fact(fact_id: str, number: int) -> dict:
+    """A fixture fact of MSS citing the fixture source, its value `number` (each write of a
+    benchmark's editor, here and in bench/soak.py, sends a new one)."""
+    return {
+        "id": fact_id,
+        "kind": "personnel.deployed",
+        "summary": f"Benchmark fixture, version {number}.",
+        "mission": "mss",
+        "quantity": {"value": number, "unit": "officers", "qualifier": "exact"},
+        "cite": [{"quote": "1,200 officers", "source": FIXTURE_SOURCE["id"]}],
+    }
 
 
 def round_robin_script(folder: Path, paths: tuple[str, ...]) -> Path:
@@ -107,14 +119,7 @@ class Editor:
 
     def fact(self, number: int) -> dict:
         """The fixture fact's body at its `number`th version."""
-        return {
-            "id": FIXTURE_FACT,
-            "kind": "personnel.deployed",
-            "summary": f"Benchmark fixture, version {number}.",
-            "mission": "mss",
-            "quantity": {"value": number, "unit": "officers", "qualifier": "exact"},
-            "cite": [{"quote": "1,200 officers", "source": FIXTURE_SOURCE["id"]}],
-        }
+        return fixture_fact(FIXTURE_FACT, number)
 
     def prepare(self) -> None:
         """The fixture source and fact, written once (a repeat finds them there)."""

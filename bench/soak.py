@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
+from bench.mix import EDITOR_ENV, FIXTURE_SOURCE, fixture_fact
 from bench.servers import free_port, rss_mb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,28 +102,12 @@ def _editor(port: int, token: str, stop: threading.Event, tally: Tally) -> None:
         response.read()
         tally.count(response.status, write=True)
 
-    source = {
-        "id": "soak-fixture-source",
-        "url": "https://example.org/soak-fixture",
-        "publisher": "Soak fixture (not a real publisher)",
-        "language": "en",
-        "published": {"value": "2025-03-10"},
-        "notes": "Written for the soak benchmark; states nothing about the world.",
-        "text": "SOAK FIXTURE, NOT A REAL SOURCE. The fixture force had 1,200 officers.",
-    }
-    send("POST", "/sources", source)
+    send("POST", "/sources", FIXTURE_SOURCE)
     number = 0
     while not stop.is_set():
         number += 1
         fact_id = f"soak-fixture-fact-{number // 10}"
-        body = {
-            "id": fact_id,
-            "kind": "personnel.deployed",
-            "summary": f"Soak fixture, version {number}.",
-            "mission": "mss",
-            "quantity": {"value": number, "unit": "officers", "qualifier": "exact"},
-            "cite": [{"quote": "1,200 officers", "source": "soak-fixture-source"}],
-        }
+        body = fixture_fact(fact_id, number)
         try:
             if number % 10 == 0:
                 send("POST", "/facts", body)
@@ -199,12 +184,7 @@ def soak(
 def serve_for_soak(database_url: str, port: int, log: IO[str]) -> tuple[subprocess.Popen, str]:
     """Start `mission-facts serve` (write limits off, so the editor is never refused) and
     create its token; returns the process and the token."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "MISSION_FACTS_WRITE_RATE_PER_TOKEN": "0",
-        "MISSION_FACTS_WRITE_RATE_PER_ADDRESS": "0",
-    }
+    env = {**os.environ, "DATABASE_URL": database_url, **EDITOR_ENV}
     cli = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     token = subprocess.run(
