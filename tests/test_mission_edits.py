@@ -5,7 +5,7 @@ and the change feed."""
 import time
 from typing import Any
 
-from tests.support.editing import TEST_SOURCE_ID, Editor
+from tests.support.editing import TEST_SOURCE_ID, Editor, personnel_fact
 from tests.support.helpers import assert_problem
 
 QUOTE = {"quote": "This text exists only for the test suite.", "source": TEST_SOURCE_ID}
@@ -167,3 +167,39 @@ def test_a_relation_is_a_cited_fact_read_from_both_missions(editor: Editor) -> N
     assert_problem(editor.post("/facts", themselves), 422)
     no_relation = {**fact, "id": "test-odd", "kind": "mission.challenge"}
     assert_problem(editor.post("/facts", no_relation), 422)
+
+
+def test_a_renamed_mission_is_named_anew_in_every_fact_about_it(editor: Editor) -> None:
+    # Lists keep the names they show until the data changes: the next read after a rename
+    # shows the new one, in a list, a search and a permalink alike.
+    editor.with_source()
+    assert editor.post("/missions", mission_body()).status_code == 201
+    fact = personnel_fact("test-office-personnel", mission="test-fixture-office")
+    assert editor.post("/facts", fact).status_code == 201, "the fact is refused"
+    reads = [
+        "/facts?mission=test-fixture-office",
+        "/facts?q=fixture",
+        "/facts?limit=500",
+        "/facts/test-office-personnel",
+    ]
+
+    def labels() -> set[str]:
+        found = set()
+        for path in reads:
+            answer = editor.client.get(path)
+            assert answer.status_code == 200, answer.text
+            body = answer.json()
+            items = body.get("items", [body])
+            found |= {
+                item["mission"]["label"] for item in items if item["id"] == "test-office-personnel"
+            }
+        return found
+
+    assert labels() == {"Test Fixture Office (test fixture)"}
+    patched = editor.client.patch(
+        "/missions/test-fixture-office",
+        json={"reason": "Test correction", "label": "Test Fixture Office, renamed"},
+        headers=editor.auth,
+    )
+    assert patched.status_code == 200, patched.text
+    assert labels() == {"Test Fixture Office, renamed"}

@@ -1,7 +1,9 @@
 """Answers kept in memory: the same bytes as a fresh answer, never older than the last write."""
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -201,7 +203,7 @@ def test_on_sqlite_the_version_row_is_read_only_when_a_commit_happened(
     from app.db.version_probe import QUERY, VersionProbe
 
     if backend != "sqlite":
-        pytest.skip("SQLite's commit counter; PostgreSQL reads the row")
+        pytest.skip("SQLite's commit counter; PostgreSQL is told of changes")
     url = migrated_and_seeded(make_database())
     engine = make_engine(url)
     probe = VersionProbe(engine)
@@ -214,5 +216,87 @@ def test_on_sqlite_the_version_row_is_read_only_when_a_commit_happened(
     after = probe.read()
     assert first is not None and after is not None and after[0] > first[0]
     assert statements.count(QUERY) == 1
+    probe.close()
+    engine.dispose()
+
+
+class _CountingCursor:
+    """A driver cursor that notes each statement it runs."""
+
+    def __init__(self, cursor: Any, statements: list[str]) -> None:
+        self._cursor, self._statements = cursor, statements
+
+    def execute(self, statement: str, *args: Any) -> Any:
+        self._statements.append(statement)
+        return self._cursor.execute(statement, *args)
+
+    def fetchall(self) -> Any:
+        return self._cursor.fetchall()
+
+
+def _until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_on_postgresql_the_version_row_is_read_only_when_a_change_is_announced(
+    make_database: DatabaseFactory, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write announces itself on commit (LISTEN/NOTIFY): until one does, the version
+    is known without a round trip; a rolled-back write announces nothing."""
+    from sqlmodel import Session
+
+    from app.db import version_probe
+    from app.db.engine import make_engine
+    from app.queries.state import bump_data_version
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
+    monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 3600.0)  # only a message can tell
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    probe = version_probe.VersionProbe(engine)
+    first = probe.read()
+    assert first is not None
+    statements: list[str] = []
+    probe._cursor = _CountingCursor(probe._cursor, statements)
+    assert probe.read() == probe.read() == first
+    with Session(engine) as session:
+        bump_data_version(session)
+        session.rollback()
+    time.sleep(0.2)
+    assert probe.read() == first
+    assert statements == []  # nothing committed, nothing announced: the row was not read
+
+    edit_summary(url, FUNDING, NOTE)  # another connection commits
+    assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
+    assert statements.count(version_probe.QUERY) == 1
+    probe.close()
+    engine.dispose()
+
+
+def test_on_postgresql_a_change_made_without_announcing_it_is_seen_within_the_bound(
+    make_database: DatabaseFactory, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from app.db import version_probe
+    from app.db.engine import make_engine
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
+    monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 0.3)
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    probe = version_probe.VersionProbe(engine)
+    first = probe.read()
+    assert first is not None
+    with engine.begin() as connection:  # a writer that moves the version and says nothing
+        connection.execute(text("UPDATE data_state SET version = version + 1 WHERE id = 1"))
+    assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
     probe.close()
     engine.dispose()

@@ -201,11 +201,15 @@ def mandates_out(rows: Sequence[Fact], facts: Sequence[FactOut]) -> list[Mandate
 
 
 def relations_out(
-    session: Session, mission: Mission, facts: Sequence[FactOut]
+    session: Session,
+    mission: Mission,
+    facts: Sequence[FactOut],
+    *,
+    supporting: Sequence[Mission],
 ) -> list[RelationOut]:
     """Every relation of the mission, read from its own facts (`facts`), from the other
     missions' facts (inverted), and from the missions its record says it backs or is backed
-    by."""
+    by (`supporting`: those whose records say they back it)."""
     slug = mission.slug
     kinds = list(relation_kinds())
     forward = [fact for fact in facts if fact.kind in kinds]
@@ -232,7 +236,7 @@ def relations_out(
                     relation=Relation.supports, mission=ref, date=None, fact_id=None, citations=[]
                 )
             )
-    for other in entities.missions_supporting(session, slug=slug):
+    for other in supporting:
         if (Relation.supported_by, other.slug) not in stated:
             ref = mission_ref(other)
             assert ref is not None

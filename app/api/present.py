@@ -191,20 +191,19 @@ def fact_documents(session: Session, rows: Sequence[Fact]) -> list[dict[str, Any
     row_ids = [row.row_id for row in rows if row.row_id is not None]
     cited = _grouped_quote_documents(linked_citations(session, link=FactCitation, keys=row_ids))
     # One reference per entity, shared by every fact that names it.
-    labels = entities.mission_labels(
+    named = entities.names(
         session,
-        slugs={s for r in rows for s in (r.mission_slug, r.related_mission_slug) if s},
+        missions={s for r in rows for s in (r.mission_slug, r.related_mission_slug) if s},
+        countries={r.country_iso3 for r in rows if r.country_iso3},
+        actors={r.actor_slug for r in rows if r.actor_slug},
     )
     missions = {
-        s: {"slug": s, "label": label, "href": f"/missions/{s}"} for s, label in labels.items()
+        s: {"slug": s, "label": label, "href": f"/missions/{s}"}
+        for s, label in named.missions.items()
     }
-    country_names = entities.country_names(
-        session, codes={r.country_iso3 for r in rows if r.country_iso3}
-    )
-    countries = {code: {"iso3": code, "name": name} for code, name in country_names.items()}
-    actor_names = entities.actor_names(session, slugs={r.actor_slug for r in rows if r.actor_slug})
+    countries = {code: {"iso3": code, "name": name} for code, name in named.countries.items()}
     actors = {
-        s: {"slug": s, "name": name, "href": f"/actors/{s}"} for s, name in actor_names.items()
+        s: {"slug": s, "name": name, "href": f"/actors/{s}"} for s, name in named.actors.items()
     }
     return [
         {

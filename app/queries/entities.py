@@ -2,6 +2,7 @@
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select
 from sqlmodel import Session, col, select
@@ -11,6 +12,7 @@ from app.domain.vocabulary import VOCABULARY
 from app.queries.entity_versions import as_recorded, existing_at
 from app.queries.moment import fact_served, reading_as_of, source_served
 from app.queries.sorting import SortField, Sorting
+from app.queries.version_memo import VersionMemo
 
 _MISSION_KEY = SortField("slug", col(Mission.slug))
 MISSION_SORTING = Sorting(
@@ -73,26 +75,48 @@ def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, M
     return {row.slug: row for row in session.scalars(query).all()}
 
 
-def mission_labels(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
-    """The label of each mission named: all a reference to it shows (lists refer to many)."""
-    if not slugs:
-        return {}
-    query = select(Mission.slug, Mission.label).where(col(Mission.slug).in_(slugs))
-    return dict(session.exec(query).all())
+class Names(NamedTuple):
+    """What a reference to each entity named shows: missions' labels, countries' and actors'
+    names, by key."""
+
+    missions: dict[str, str]
+    countries: dict[str, str]
+    actors: dict[str, str]
 
 
-def country_names(session: Session, *, codes: Collection[str]) -> dict[str, str]:
-    if not codes:
-        return {}
-    query = select(Country.iso3, Country.name).where(col(Country.iso3).in_(codes))
-    return dict(session.exec(query).all())
+# The names read at each data version, by key, added to as lists name more: lists name the
+# same missions, countries and actors page after page. Past the bound, names not kept are read
+# each time, so the store stays small however many entities there are.
+_NAMES_READ: VersionMemo[Names] = VersionMemo(kept=8)
+_NAMES_KEPT = 20_000
 
 
-def actor_names(session: Session, *, slugs: Collection[str]) -> dict[str, str]:
-    if not slugs:
-        return {}
-    query = select(Actor.slug, Actor.name).where(col(Actor.slug).in_(slugs))
-    return dict(session.exec(query).all())
+def names(
+    session: Session,
+    *,
+    missions: Collection[str],
+    countries: Collection[str],
+    actors: Collection[str],
+) -> Names:
+    """The names of the entities given by key (those found): what a list shows of the
+    entities its items refer to."""
+    known = _NAMES_READ.get(session, "names", lambda: Names({}, {}, {}))
+    wanted = (
+        (known.missions, col(Mission.slug), col(Mission.label), missions),
+        (known.countries, col(Country.iso3), col(Country.name), countries),
+        (known.actors, col(Actor.slug), col(Actor.name), actors),
+    )
+    found = []
+    for store, key, name, keys in wanted:
+        named = {k: store[k] for k in keys if k in store}  # entries are never removed
+        missing = [k for k in keys if k not in named]
+        if missing:
+            read = dict(session.exec(select(key, name).where(key.in_(missing))).all())
+            named.update(read)
+            if len(store) < _NAMES_KEPT:
+                store.update(read)
+        found.append(named)
+    return Names(*found)
 
 
 def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:

@@ -1,7 +1,6 @@
 """Selecting current fact versions by kind, subject, date and words."""
 
-import threading
-from collections import OrderedDict
+from collections import namedtuple
 from collections.abc import Collection, Hashable, Sequence
 from datetime import date, datetime
 from typing import Any, cast
@@ -17,7 +16,7 @@ from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifi
 from app.queries.moment import fact_served, fact_version_at, reading_as_of, stale_before
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
-from app.queries.state import read_data_version
+from app.queries.version_memo import VersionMemo
 
 # Reads select the fact table's columns, not the Fact entity: each row comes back as a plain
 # tuple that answers to Fact's attribute names, read-only and outside the session's identity
@@ -25,10 +24,18 @@ from app.queries.state import read_data_version
 FACT_COLUMNS = tuple(Fact.__table__.columns)  # type: ignore[attr-defined]
 
 
+# A fact version as read: its columns by name, in a plain named tuple. Reading a field of a
+# database row costs about ten times reading it from one of these, and presenting a page of
+# facts reads some forty fields of each.
+FactRecord = namedtuple("FactRecord", [column.key for column in FACT_COLUMNS])  # type: ignore[misc]
+_FACT_WIDTH = len(FACT_COLUMNS)
+
+
 def as_facts(rows: Sequence[Any]) -> Sequence[Fact]:
-    """Rows of FACT_COLUMNS (with any columns after them) as the facts they hold: every
-    reader of a fact reads its attributes, which such a row answers by name."""
-    return cast(Sequence[Fact], rows)
+    """Rows of FACT_COLUMNS (with any columns after them, such as sort values) as the facts
+    they hold, answering Fact's attribute names."""
+    make = FactRecord._make
+    return cast(Sequence[Fact], [make(tuple(row)[:_FACT_WIDTH]) for row in rows])
 
 
 FACT_SORT_FIELDS = {
@@ -195,15 +202,10 @@ def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, li
     return complete, sorted({note for _, note in rows if note})
 
 
-# Every caveat of a list costs one pass over the whole list, so it is kept per list and data
-# version: the next pages of a list, and any later reader of it, find it here until a write
-# moves the version on. Keyed by the database too: one process may serve several.
-_LIST_CAVEATS: OrderedDict[tuple[Any, ...], list[CaveatCode]] = OrderedDict()
-_LIST_CAVEATS_KEPT = 512
-_LIST_CAVEATS_LOCK = threading.Lock()
-# The passes running now, by key: readers of a list whose pass is under way wait for it (on a
-# million rows it takes seconds, and a burst of first readers must not run it once each).
-_LIST_CAVEATS_RUNNING: dict[tuple[Any, ...], threading.Event] = {}
+# Every caveat of a list costs one pass over the whole list (seconds on a million rows), so
+# it is kept per list and data version: the next pages of a list, and any later reader of it,
+# find it here until a write moves the version on.
+_LIST_CAVEATS: VersionMemo[tuple[CaveatCode, ...]] = VersionMemo(kept=512)
 
 
 def list_caveat_codes(session: Session, query: Select, *, list_key: Hashable) -> list[CaveatCode]:
@@ -212,45 +214,18 @@ def list_caveat_codes(session: Session, query: Select, *, list_key: Hashable) ->
 
     `list_key` names the list: what the query was made from (its filters and search), which
     is cheaper to compare than the statement (compiling one took longer than its query)."""
-    connection = session.connection()
-    key = (
-        connection.engine.url.render_as_string(),
-        read_data_version(connection),
-        reading_as_of(session),
-        stale_before(session),
-        list_key,
-    )
-    while True:
-        with _LIST_CAVEATS_LOCK:
-            if key in _LIST_CAVEATS:
-                _LIST_CAVEATS.move_to_end(key)
-                return list(_LIST_CAVEATS[key])
-            running = _LIST_CAVEATS_RUNNING.get(key)
-            if running is None:
-                mine = _LIST_CAVEATS_RUNNING[key] = threading.Event()
-                break
-        running.wait()  # then found in the store, or (its pass failed) run here
-    try:
-        found = _list_caveat_pass(session, query)
-        with _LIST_CAVEATS_LOCK:
-            _LIST_CAVEATS[key] = found
-            while len(_LIST_CAVEATS) > _LIST_CAVEATS_KEPT:
-                _LIST_CAVEATS.popitem(last=False)
-    finally:
-        with _LIST_CAVEATS_LOCK:
-            del _LIST_CAVEATS_RUNNING[key]
-        mine.set()
-    return list(found)
+    key = ("list caveats", reading_as_of(session), stale_before(session), list_key)
+    return list(_LIST_CAVEATS.get(session, key, lambda: _list_caveat_pass(session, query)))
 
 
-def _list_caveat_pass(session: Session, query: Select) -> list[CaveatCode]:
+def _list_caveat_pass(session: Session, query: Select) -> tuple[CaveatCode, ...]:
     codes = [code for code in CaveatCode if code not in NOT_OF_FACTS]
     before = stale_before(session)
     flags = [
         func.max(case((caveat_condition(code, stale_before=before), 1), else_=0)) for code in codes
     ]
     row = session.execute(query.with_only_columns(*flags).order_by(None)).one()
-    return [code for code, flag in zip(codes, row, strict=True) if flag]
+    return tuple(code for code, flag in zip(codes, row, strict=True) if flag)
 
 
 def get_fact(

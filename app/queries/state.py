@@ -2,19 +2,25 @@
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlmodel import Session, col
 
 from app.db.tables import DataState, utcnow
+from app.db.version_probe import CHANNEL
 
 
 def bump_data_version(session: Session) -> None:
-    """Call inside the transaction that changes the data, so the two commit together."""
+    """Call inside the transaction that changes the data, so the two commit together. On
+    PostgreSQL the change is also announced to every process listening (the version probes
+    of app.db.version_probe); the server delivers the message only once the transaction
+    commits, and never if it rolls back."""
     session.execute(
         update(DataState)
         .where(col(DataState.id) == 1)
         .values(version=DataState.version + 1, changed_at=utcnow())
     )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(CHANNEL, "")))
 
 
 def read_data_version(connection: Connection) -> tuple[int, datetime] | None:

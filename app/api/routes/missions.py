@@ -215,6 +215,7 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
     }
     missing = {name: NO_FIGURE for name, fact in figures.items() if fact is None}
     response.headers.update(last_modified([mission.recorded_at, *(f.recorded_at for f in facts)]))
+    supporting = entities.missions_supporting(session, slug=slug)
     unknown_facts = [
         fact for fact in facts if CaveatCode.value_unknown in {c.code for c in fact.caveats}
     ]
@@ -222,13 +223,9 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
         **summary.model_dump(),
         key_figures=KeyFigures(**figures, unknown=missing, disagreements=disagreements),
         mandates=mandates_out(rows, facts),
-        relations=relations_out(session, mission, facts),
+        relations=relations_out(session, mission, facts, supporting=supporting),
         notes=[fact for fact in facts if fact.kind in kinds_in(Group.note)],
-        supported_by=[
-            ref
-            for m in entities.missions_supporting(session, slug=slug)
-            if (ref := mission_ref(m)) is not None
-        ],
+        supported_by=[ref for m in supporting if (ref := mission_ref(m)) is not None],
         links={name: f"/missions/{slug}/{name}" for name in SUB_RESOURCES},
         caveats=merged(
             [
