@@ -300,3 +300,31 @@ def test_on_postgresql_a_change_made_without_announcing_it_is_seen_within_the_bo
     assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
     probe.close()
     engine.dispose()
+
+
+def test_on_postgresql_a_server_that_refuses_to_listen_has_the_row_read_every_time(
+    make_database: DatabaseFactory, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hot standby refuses LISTEN: there every read of the version reads its row, so a
+    change is seen by the very next read, as before announcements existed."""
+    from app.db import version_probe
+    from app.db.engine import make_engine
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
+    monkeypatch.setattr(version_probe, "CHANNEL", "not a channel name")  # LISTEN fails
+    monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 3600.0)
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    probe = version_probe.VersionProbe(engine)
+    first = probe.read()
+    assert first is not None
+    statements: list[str] = []
+    probe._cursor = _CountingCursor(probe._cursor, statements)
+    assert probe.read() == first
+    assert statements.count(version_probe.QUERY) == 1
+    edit_summary(url, FUNDING, NOTE)
+    after = probe.read()
+    assert after is not None and after[0] > first[0]
+    probe.close()
+    engine.dispose()

@@ -18,7 +18,8 @@ socket has already received (no round trip), and reads the row only when one cam
 the row was last read more than `TRUSTED_SECONDS` ago. A change is therefore seen once its
 notification has arrived, normally well under a millisecond after the commit returns, and
 in any case (a lost message, a writer that moves the version without notifying) within
-`TRUSTED_SECONDS`.
+`TRUSTED_SECONDS`. A server that refuses LISTEN (a hot standby, which hears no NOTIFY of its
+primary either) has the row read on every request instead.
 
 The connection never holds a transaction open between reads (SQLite starts a fresh read
 snapshot per statement outside a transaction; PostgreSQL runs in autocommit).
@@ -68,6 +69,7 @@ class VersionProbe:
         self._told: tuple[int, datetime] | None = None
         self._told_at = 0.0
         self._announced = True
+        self._listening = False
         # The event loop is the usual caller; a lock keeps a test's second loop from sharing
         # the driver connection mid-statement.
         self._lock = threading.Lock()
@@ -83,7 +85,11 @@ class VersionProbe:
                         return self._seen[1]
                 else:
                     now = time.monotonic()
-                    trusted = self._told is not None and now - self._told_at < TRUSTED_SECONDS
+                    trusted = (
+                        self._listening
+                        and self._told is not None
+                        and now - self._told_at < TRUSTED_SECONDS
+                    )
                     if not self._announcement() and trusted:
                         return self._told
                     # Cleared before the read: a message arriving during it sets it again.
@@ -118,7 +124,13 @@ class VersionProbe:
         if not self._sqlite:
             connection.autocommit = True
             connection.add_notify_handler(self._on_notify)
-            self._cursor.execute(f"LISTEN {CHANNEL}")
+            try:
+                self._cursor.execute(f"LISTEN {CHANNEL}")
+                self._listening = True
+            except self.engine.dialect.loaded_dbapi.Error:
+                # A hot standby refuses LISTEN (and hears no NOTIFY of its primary): there the
+                # row is read on every request, as it was before announcements.
+                self._listening = False
             self._announced = True  # nothing is known of the time before listening
         return self._cursor
 

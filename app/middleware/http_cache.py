@@ -11,10 +11,11 @@ HEAD is answered as the GET would be, without the body.
 Finished 200 answers are also kept in memory (see app/middleware/response_cache.py) under
 that same key: a repeated GET is answered from the stored bytes without running its route. The
 version is known for every request (app/db/version_probe.py), so a write committed by any
-process is seen by the next request (on PostgreSQL, once the write's announcement arrived). Concurrent misses of one answer are made once: the first request runs the
-route, the others wait for it and replay what it stored. Requests that carry credentials
-(Authorization, Cookie) and answers that set a cookie are never stored, nor are bodies larger
-than the per-entry bound (e.g. a whole list streamed as CSV).
+process is seen by the next request (on PostgreSQL, once the write's announcement arrived).
+Concurrent misses of one answer are made once: the first request runs the route, the others
+wait for it and replay what it stored. Requests that carry credentials (Authorization,
+Cookie) and answers that set a cookie are never stored, nor are bodies larger than the
+per-entry bound (e.g. a whole list streamed as CSV).
 """
 
 import asyncio
