@@ -28,7 +28,9 @@ class VersionMemo(Generic[T]):
 
     def get(self, session: Session, key: Hashable, make: Callable[[], T]) -> T:
         """The entry for `key` at the session's data version, made by `make` if missing.
-        The caller copies what it may change: entries are shared between requests."""
+        Entries are shared between requests: a caller adds to one only what every reader of
+        that version may see (as the names of app.queries.entities do), and copies it to
+        change anything else."""
         connection = session.connection()
         full = (connection.engine.url.render_as_string(), read_data_version(connection), key)
         while True:
