@@ -2,6 +2,8 @@
 
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -243,6 +245,38 @@ def _until(condition: Callable[[], bool], seconds: float) -> bool:
     return True
 
 
+@dataclass
+class _Probing:
+    url: str
+    engine: Any
+    probe: Any
+    first: tuple[int, datetime]  # the version read when the probe connected
+    statements: list[str]  # what the probe's cursor ran after that first read
+
+
+@contextmanager
+def _postgresql_probe(make_database: DatabaseFactory, backend: str) -> Iterator[_Probing]:
+    """A version probe on a fresh seeded PostgreSQL database, its statements counted after
+    its first read (the module's settings as the test patched them before)."""
+    from app.db.engine import make_engine
+    from app.db.version_probe import VersionProbe
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
+    url = migrated_and_seeded(make_database())
+    engine = make_engine(url)
+    probe = VersionProbe(engine)
+    first = probe.read()
+    assert first is not None
+    statements: list[str] = []
+    probe._cursor = _CountingCursor(probe._cursor, statements)
+    try:
+        yield _Probing(url, engine, probe, first, statements)
+    finally:
+        probe.close()
+        engine.dispose()
+
+
 def test_on_postgresql_the_version_row_is_read_only_when_a_change_is_announced(
     make_database: DatabaseFactory, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -251,32 +285,22 @@ def test_on_postgresql_the_version_row_is_read_only_when_a_change_is_announced(
     from sqlmodel import Session
 
     from app.db import version_probe
-    from app.db.engine import make_engine
     from app.queries.state import bump_data_version
 
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
     monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 3600.0)  # only a message can tell
-    url = migrated_and_seeded(make_database())
-    engine = make_engine(url)
-    probe = version_probe.VersionProbe(engine)
-    first = probe.read()
-    assert first is not None
-    statements: list[str] = []
-    probe._cursor = _CountingCursor(probe._cursor, statements)
-    assert probe.read() == probe.read() == first
-    with Session(engine) as session:
-        bump_data_version(session)
-        session.rollback()
-    time.sleep(0.2)
-    assert probe.read() == first
-    assert statements == []  # nothing committed, nothing announced: the row was not read
+    with _postgresql_probe(make_database, backend) as probing:
+        probe, first = probing.probe, probing.first
+        assert probe.read() == probe.read() == first
+        with Session(probing.engine) as session:
+            bump_data_version(session)
+            session.rollback()
+        time.sleep(0.2)
+        assert probe.read() == first
+        assert probing.statements == []  # nothing committed, nothing announced: not read
 
-    edit_summary(url, FUNDING, NOTE)  # another connection commits
-    assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
-    assert statements.count(version_probe.QUERY) == 1
-    probe.close()
-    engine.dispose()
+        edit_summary(probing.url, FUNDING, NOTE)  # another connection commits
+        assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
+        assert probing.statements.count(version_probe.QUERY) == 1
 
 
 def test_on_postgresql_a_change_made_without_announcing_it_is_seen_within_the_bound(
@@ -285,21 +309,13 @@ def test_on_postgresql_a_change_made_without_announcing_it_is_seen_within_the_bo
     from sqlalchemy import text
 
     from app.db import version_probe
-    from app.db.engine import make_engine
 
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
     monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 0.3)
-    url = migrated_and_seeded(make_database())
-    engine = make_engine(url)
-    probe = version_probe.VersionProbe(engine)
-    first = probe.read()
-    assert first is not None
-    with engine.begin() as connection:  # a writer that moves the version and says nothing
-        connection.execute(text("UPDATE data_state SET version = version + 1 WHERE id = 1"))
-    assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
-    probe.close()
-    engine.dispose()
+    with _postgresql_probe(make_database, backend) as probing:
+        probe, first = probing.probe, probing.first
+        with probing.engine.begin() as connection:  # moves the version and says nothing
+            connection.execute(text("UPDATE data_state SET version = version + 1 WHERE id = 1"))
+        assert _until(lambda: (probe.read() or first)[0] > first[0], seconds=5)
 
 
 def test_on_postgresql_a_server_that_refuses_to_listen_has_the_row_read_every_time(
@@ -308,23 +324,12 @@ def test_on_postgresql_a_server_that_refuses_to_listen_has_the_row_read_every_ti
     """A hot standby refuses LISTEN: there every read of the version reads its row, so a
     change is seen by the very next read, as before announcements existed."""
     from app.db import version_probe
-    from app.db.engine import make_engine
 
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL's notifications; SQLite has its commit counter")
     monkeypatch.setattr(version_probe, "CHANNEL", "not a channel name")  # LISTEN fails
     monkeypatch.setattr(version_probe, "TRUSTED_SECONDS", 3600.0)
-    url = migrated_and_seeded(make_database())
-    engine = make_engine(url)
-    probe = version_probe.VersionProbe(engine)
-    first = probe.read()
-    assert first is not None
-    statements: list[str] = []
-    probe._cursor = _CountingCursor(probe._cursor, statements)
-    assert probe.read() == first
-    assert statements.count(version_probe.QUERY) == 1
-    edit_summary(url, FUNDING, NOTE)
-    after = probe.read()
-    assert after is not None and after[0] > first[0]
-    probe.close()
-    engine.dispose()
+    with _postgresql_probe(make_database, backend) as probing:
+        assert probing.probe.read() == probing.first
+        assert probing.statements.count(version_probe.QUERY) == 1
+        edit_summary(probing.url, FUNDING, NOTE)
+        after = probing.probe.read()
+        assert after is not None and after[0] > probing.first[0]
