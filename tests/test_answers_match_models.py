@@ -9,13 +9,17 @@ from collections.abc import Iterator, Sequence
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
+import fastapi.routing
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter, ValidationError
 from starlette.routing import BaseRoute
 
+from app.api.routing import AnsweredOnce
 from app.main import create_app
+from app.settings import Settings
+from tests.conftest import SEED_DIR
 from tests.support.endpoints import EXAMPLE_PATHS
 
 # Beyond each operation's example: pages, filters, a search, a moment in the past, the lists
@@ -87,3 +91,54 @@ def test_a_live_answer_is_what_its_model_would_write(
         written.append(adapter.dump_python(validated, mode="json"))
     assert written, f"{path} matches none of {shapes}"
     assert served in written
+
+
+def test_every_route_writes_its_answers_once() -> None:
+    """Every operation, the pages' and the editors' included, is an AnsweredOnce route: a
+    router made with plain APIRouter would have its answers checked twice."""
+    routes = list(_api_routes(create_app().routes))
+    assert len(routes) >= 60
+    assert [route.path for route in routes if not isinstance(route, AnsweredOnce)] == []
+
+
+# Read operations whose route returns its response model (not plain values or a Response).
+MODEL_ANSWERS = [
+    "/missions/mss",
+    "/facts/mss-funding-received",
+    "/facts/mss-funding-received/history",
+    "/countries/HTI",
+    "/sources/haitiwire-2025-02-mss-support-office",
+    "/missions/mss/funding",
+]
+
+
+@pytest.fixture(scope="module")
+def uncached(seeded_url: str) -> Iterator[TestClient]:
+    """A client of the seeded database whose every read runs its route."""
+    app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR, response_cache_mb=0))
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("path", MODEL_ANSWERS)
+def test_a_model_answer_is_not_checked_again_in_a_worker_thread(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    """FastAPI hands a returned model to a worker thread to validate it again; written here
+    at once, a read runs its route in one worker thread and nothing else in any."""
+    handed: list[Any] = []
+    run = fastapi.routing.run_in_threadpool
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(func)
+        return await run(func, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "run_in_threadpool", counted)
+    response = uncached.get(
+        path, headers={"Accept": "application/json", "Accept-Encoding": "identity"}
+    )
+    assert response.status_code == 200, response.text
+    assert len(handed) == 1, handed
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-length"] == str(len(response.content))

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W_]+")
 MAX_TERMS = 16
@@ -72,11 +73,26 @@ def stem(word: str) -> str:
     return word
 
 
+def _stems_of(token: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in WORD.findall(fold(token)))
+
+
+# A text's words repeat, and a search folds and stems the whole text it highlights: each
+# distinct word is worked out once. The store is bounded, and keeps only words of ordinary
+# length (a hostile text may be one word of a megabyte).
+_short_stems = lru_cache(maxsize=1 << 16)(_stems_of)
+_LONGEST_KEPT = 64
+
+
+def _stems(token: str) -> tuple[str, ...]:
+    return _short_stems(token) if len(token) <= _LONGEST_KEPT else _stems_of(token)
+
+
 def _words_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Each folded, stemmed word and the span of the original text it comes from."""
     for match in WORD.finditer(text):
-        for word in WORD.findall(fold(match.group())):
-            yield stem(word), match.start(), match.end()
+        for word in _stems(match.group()):
+            yield word, match.start(), match.end()
 
 
 def index_words(text: str) -> str:

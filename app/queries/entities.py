@@ -4,7 +4,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 from sqlmodel import Session, col, select
 
 from app.db.tables import Actor, Country, Fact, Mission, Source
@@ -68,11 +68,26 @@ def mission_query(
     return query
 
 
+# The lookups of a page, made once for reads of the present: building each statement again
+# cost more than running it. A read at `as_of` builds its own.
+_MISSIONS_BY_SLUG = mission_query().where(col(Mission.slug).in_(bindparam("keys", expanding=True)))
+_MISSIONS_SUPPORTING = (
+    mission_query().where(col(Mission.supports_mission_slug) == bindparam("slug"))
+).order_by(col(Mission.slug))
+_COUNTRIES_BY_CODE = select(Country).where(col(Country.iso3).in_(bindparam("keys", expanding=True)))
+_SOURCES_BY_ID = select(Source).where(col(Source.id).in_(bindparam("keys", expanding=True)))
+
+
 def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Mission]:
     if not slugs:
         return {}
-    query = mission_query(as_of=reading_as_of(session)).where(col(Mission.slug).in_(slugs))
-    return {row.slug: row for row in session.scalars(query).all()}
+    as_of = reading_as_of(session)
+    if as_of is None:
+        rows = session.scalars(_MISSIONS_BY_SLUG, {"keys": list(slugs)}).all()
+    else:
+        query = mission_query(as_of=as_of).where(col(Mission.slug).in_(slugs))
+        rows = session.scalars(query).all()
+    return {row.slug: row for row in rows}
 
 
 class Names(NamedTuple):
@@ -123,9 +138,9 @@ def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:
     """The missions backing this one, as the read's moment recorded them (a mission's
     `supports` may have been corrected since: read at `as_of`, its version then decides)."""
     as_of = reading_as_of(session)
-    query = mission_query(as_of=as_of).order_by(col(Mission.slug))
     if as_of is None:
-        return session.scalars(query.where(col(Mission.supports_mission_slug) == slug)).all()
+        return session.scalars(_MISSIONS_SUPPORTING, {"slug": slug}).all()
+    query = mission_query(as_of=as_of).order_by(col(Mission.slug))
     rows = as_recorded(session, session.scalars(query).all())
     return [row for row in rows if row.supports_mission_slug == slug]
 
@@ -133,7 +148,7 @@ def missions_supporting(session: Session, *, slug: str) -> Sequence[Mission]:
 def countries_by_code(session: Session, *, codes: Collection[str]) -> dict[str, Country]:
     if not codes:
         return {}
-    rows = session.exec(select(Country).where(col(Country.iso3).in_(codes))).all()
+    rows = session.scalars(_COUNTRIES_BY_CODE, {"keys": list(codes)}).all()
     return {row.iso3: row for row in rows}
 
 
@@ -196,7 +211,7 @@ def source_query(
 def sources_by_id(session: Session, *, ids: Collection[str]) -> dict[str, Source]:
     if not ids:
         return {}
-    rows = session.exec(select(Source).where(col(Source.id).in_(ids))).all()
+    rows = session.scalars(_SOURCES_BY_ID, {"keys": list(ids)}).all()
     return {row.id: row for row in rows}
 
 

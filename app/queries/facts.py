@@ -3,6 +3,7 @@
 from collections import namedtuple
 from collections.abc import Collection, Hashable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
@@ -22,6 +23,9 @@ from app.queries.version_memo import VersionMemo
 # tuple that answers to Fact's attribute names, read-only and outside the session's identity
 # map (building an ORM object per row cost more than the query that read it).
 FACT_COLUMNS = tuple(Fact.__table__.columns)  # type: ignore[attr-defined]
+# The select of those columns, made once: making it checks every column again, which took
+# longer than running the query on a page of fifty. Filters and order are added to copies.
+FACT_ROWS = select_columns(*FACT_COLUMNS)
 
 
 # A fact version as read: its columns by name, in a plain named tuple. Reading a field of a
@@ -151,7 +155,7 @@ def fact_query(
 ) -> tuple[Select, Sorting | None]:
     """Current versions matching the filters (see `_conditions`) and the words of `search`.
     With a search, the rows can also be sorted by `relevance` (returned as a Sorting)."""
-    query = select_columns(*FACT_COLUMNS).where(
+    query = FACT_ROWS.where(
         *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
     )
     if search is None:
@@ -172,16 +176,45 @@ def select_facts(
 ) -> Sequence[Fact]:
     """Current versions matching the filters (see `_conditions`), in a stable order: by kind
     then id, or by date then id."""
-    query = select_columns(*FACT_COLUMNS).where(
-        *_conditions(as_of=reading_as_of(session), stale_before=stale_before(session), **filters)
+    moment = (reading_as_of(session), stale_before(session))
+    try:
+        query = _facts_statement(*moment, by_date, limit, _frozen(filters))
+    except TypeError:  # a filter that cannot be a key
+        query = _facts_statement.__wrapped__(*moment, by_date, limit, tuple(filters.items()))
+    return as_facts(session.execute(query).all())
+
+
+def _frozen(filters: dict[str, Any]) -> tuple[tuple[str, Hashable], ...]:
+    """The filters as a key: collections of values as tuples, in the order given."""
+    return tuple(
+        (
+            name,
+            tuple(value) if isinstance(value, Collection) and not isinstance(value, str) else value,
+        )
+        for name, value in sorted(filters.items())
     )
+
+
+# The statements of select_facts, made once for each set of filters: a mission's page and its
+# sub-resources ask for the same few again and again, and making one (its conditions, then its
+# cache key) cost more than running it. Statements are never changed once made, so readers
+# in every thread share them; the store is bounded.
+@lru_cache(maxsize=512)
+def _facts_statement(
+    as_of: datetime | None,
+    before: date | None,
+    by_date: bool,
+    limit: int | None,
+    filters: tuple[tuple[str, Any], ...],
+) -> Select:
+    query = FACT_ROWS.where(*_conditions(as_of=as_of, stale_before=before, **dict(filters)))
     if by_date:
         query = query.order_by(col(Fact.date_value), col(Fact.fact_id))
     else:
         query = query.order_by(col(Fact.kind), col(Fact.fact_id))
     if limit is not None:
         query = query.limit(limit)
-    return as_facts(session.execute(query).all())
+    return query
 
 
 def list_completeness(session: Session, **filters: Any) -> tuple[bool | None, list[str]]:
@@ -249,7 +282,7 @@ def get_facts(session: Session, *, fact_ids: Collection[str]) -> Sequence[Fact]:
     if not fact_ids:
         return []
     conditions = _conditions(as_of=reading_as_of(session))
-    query = select_columns(*FACT_COLUMNS).where(*conditions, col(Fact.fact_id).in_(fact_ids))
+    query = FACT_ROWS.where(*conditions, col(Fact.fact_id).in_(fact_ids))
     return as_facts(session.execute(query).all())
 
 

@@ -36,11 +36,15 @@ def stale_before(session: Session) -> date | None:
     return day if isinstance(day, date) else None
 
 
+# The condition of almost every read, made once.
+_CURRENT = Fact.record_status == RECORD_CURRENT
+
+
 def fact_served(as_of: datetime | None) -> Any:
     """Fact versions in the lists at `as_of` (now when None): the version recorded by then and
     not yet superseded, unless it is a retraction."""
     if as_of is None:
-        return Fact.record_status == RECORD_CURRENT
+        return _CURRENT
     return and_(
         col(Fact.recorded_at) <= as_of,
         or_(col(Fact.superseded_at).is_(None), col(Fact.superseded_at) > as_of),

@@ -23,8 +23,12 @@ def bump_data_version(session: Session) -> None:
         session.execute(select(func.pg_notify(CHANNEL, "")))
 
 
+# Made once: every list reads the version (see app.queries.version_memo), and making the
+# statement cost more than running it.
+_VERSION = select(col(DataState.version), col(DataState.changed_at)).where(col(DataState.id) == 1)
+
+
 def read_data_version(connection: Connection) -> tuple[int, datetime] | None:
     """The version and when it last moved (None before the first migration made the row)."""
-    query = select(col(DataState.version), col(DataState.changed_at)).where(col(DataState.id) == 1)
-    found = connection.execute(query).first()
+    found = connection.execute(_VERSION).first()
     return (found[0], found[1]) if found is not None else None

@@ -8,14 +8,15 @@ here is the same bundle with that one address replaced by an empty inline image.
 from functools import lru_cache
 from importlib.resources import files
 
-from fastapi import APIRouter
 from fastapi.responses import Response
+
+from app.api.routing import api_router
 
 REDOC_BUNDLE_URL = "/redoc-assets/redoc.standalone.js"
 REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 EMPTY_IMAGE = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg'/%3E"
 
-router = APIRouter(include_in_schema=False)
+router = api_router(include_in_schema=False)
 
 
 @lru_cache(maxsize=1)

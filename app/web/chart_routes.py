@@ -3,12 +3,12 @@
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.api.problems import problem_responses
 from app.api.routes.common import MissionSlug, require_mission
+from app.api.routing import api_router
 from app.api.sessions import SessionDep
 from app.web import mission_charts
 from app.web.charts import Chart
@@ -16,7 +16,7 @@ from app.web.sheet import MissionSheet, build_sheet
 
 SVG = "image/svg+xml"
 
-router = APIRouter(prefix="/missions", tags=["missions"])
+router = api_router(prefix="/missions", tags=["missions"])
 
 
 class SvgResponse(Response):

@@ -8,10 +8,11 @@ Policy (app/middleware/edge_headers.py) allows no inline script.
 from html import escape
 from importlib.resources import files
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.api.routing import api_router
 from app.web import STATIC_URL
 from app.web.assets import REDOC_BUNDLE_URL
 
@@ -57,7 +58,7 @@ def install_docs(app: FastAPI) -> None:
     # fastapi-offline ships the Swagger UI and ReDoc bundles; only its files are used.
     bundle = files("fastapi_offline") / "static"
     app.mount(ASSETS, StaticFiles(directory=str(bundle)), name="docs-assets")
-    router = APIRouter(include_in_schema=False)
+    router = api_router(include_in_schema=False)
     openapi_url = escape(app.openapi_url or "/openapi.json")
 
     @router.get("/docs")

@@ -16,7 +16,7 @@ from html import escape
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlsplit
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -25,6 +25,7 @@ from app.api.fact_context import current_fact, fact_context
 from app.api.problems import problem_responses
 from app.api.routes.common import MissionSlug, require_mission
 from app.api.routes.facts import FactIdPath
+from app.api.routing import api_router
 from app.api.schemas import FactOut
 from app.api.security_policy import EMBED_POLICY
 from app.api.sessions import SessionDep
@@ -33,7 +34,7 @@ from app.web.mission_charts import CHARTS
 from app.web.sheet import build_sheet, credit_line, source_credit, source_credits
 from app.web.templating import templates
 
-router = APIRouter(tags=["embeds"])
+router = api_router(tags=["embeds"])
 
 OEMBED_TYPE = "application/json+oembed"
 PROVIDER = "Mission Facts"

@@ -6,13 +6,14 @@ clients that prefer HTML; `negotiation.HtmlNegotiationMiddleware` routes those r
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from app.api.attribution import plain_sentence
 from app.api.fact_context import fact_context
 from app.api.present import present_facts, source_summary
+from app.api.routing import api_router
 from app.api.security_policy import page_policy, style_hash
 from app.api.sessions import SessionDep
 from app.queries import entities
@@ -47,7 +48,7 @@ async def _routed_by_negotiation(request: Request) -> None:
         raise HTTPException(404)  # the same answer as any unknown URL
 
 
-router = APIRouter(
+router = api_router(
     prefix=PAGES_PREFIX,
     include_in_schema=False,
     dependencies=[Depends(_routed_by_negotiation)],

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Path, Query, Request, Response
 
 from app.api.csv_columns import ACTOR_COLUMNS
 from app.api.formats import FormatDep, list_openapi
@@ -12,13 +12,14 @@ from app.api.present import present_actors, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.common import SLUG_PATTERN, Iso3Query
 from app.api.routes.listing import entity_list
+from app.api.routing import api_router
 from app.api.schemas import ActorDetail, ActorOut, Page
 from app.api.sessions import SessionDep
 from app.queries import entities
 from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of
 
-router = APIRouter(prefix="/actors", tags=["actors"])
+router = api_router(prefix="/actors", tags=["actors"])
 
 
 @router.get(

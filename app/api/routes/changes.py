@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, get_args
 from xml.sax.saxutils import escape, quoteattr
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Path, Query, Request, Response
 from sqlmodel import Session, col, select
 
 from app.api.csv_columns import json_time
@@ -14,13 +14,14 @@ from app.api.http_dates import last_modified
 from app.api.pagination import PageDep
 from app.api.problems import invalid, problem_responses
 from app.api.routes.listing import entity_list
+from app.api.routing import api_router
 from app.api.schemas import ChangeList, ChangeOut
 from app.api.sessions import SessionDep, parse_as_of
 from app.db.tables import Change
 from app.queries.moment import reading_as_of
 from app.queries.sorting import SortField, Sorting
 
-router = APIRouter(tags=["changes"])
+router = api_router(tags=["changes"])
 
 _KEY = SortField("id", col(Change.id), kind=int)
 CHANGE_SORTING = Sorting(fields={"id": _KEY}, default="id", key=_KEY)

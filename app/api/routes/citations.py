@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import CITATION_COLUMNS
@@ -13,6 +13,7 @@ from app.api.present import citation_out
 from app.api.problems import problem_responses
 from app.api.routes.common import SLUG_PATTERN
 from app.api.routes.listing import entity_list
+from app.api.routing import api_router
 from app.api.schemas import CitationOut, Page
 from app.api.sessions import SessionDep
 from app.db.tables import Citation
@@ -20,7 +21,7 @@ from app.queries import entities
 from app.queries.citations import CITATION_SORTING, citation_query
 from app.queries.moment import reading_as_of
 
-router = APIRouter(prefix="/citations", tags=["sources"])
+router = api_router(prefix="/citations", tags=["sources"])
 
 
 @router.get(

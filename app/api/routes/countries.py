@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Path, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import COUNTRY_COLUMNS
@@ -13,6 +13,7 @@ from app.api.pagination import PageDep
 from app.api.present import actor_ref, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.listing import entity_list
+from app.api.routing import api_router
 from app.api.schemas import CountryDetail, CountrySummary, Page
 from app.api.sessions import SessionDep
 from app.db.tables import Country
@@ -22,7 +23,7 @@ from app.queries import entities
 from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of
 
-router = APIRouter(prefix="/countries", tags=["countries"])
+router = api_router(prefix="/countries", tags=["countries"])
 
 Iso3Path = Annotated[
     str,

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 
 from app.api.csv_columns import (
     ACTOR_COLUMNS,
@@ -22,11 +22,12 @@ from app.api.csv_columns import (
 )
 from app.api.formats import CSV_MEDIA_TYPE, CsvColumn
 from app.api.routes.changes import CHANGE_COLUMNS
+from app.api.routing import api_router
 from app.api.sessions import SessionDep
 from app.domain.vocabulary import Group, kinds_in
 from app.queries import entities
 
-router = APIRouter(tags=["index"])
+router = api_router(tags=["index"])
 
 MISSING = ""  # a null is an empty cell in every CSV of the API
 

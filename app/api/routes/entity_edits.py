@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Response
+from fastapi import Body, Path, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
@@ -19,6 +19,7 @@ from app.api.present import present_actors, present_missions, quote_out
 from app.api.problems import problem_responses
 from app.api.routes.common import SLUG_PATTERN
 from app.api.routes.fact_edits import IfMatch, in_body, merge_patch
+from app.api.routing import api_router
 from app.api.schemas import ActorOut, EntityHistory, EntityVersionOut, MissionSummary
 from app.api.sessions import SessionDep, WriteSessionDep
 from app.db.tables import EntityVersion
@@ -39,7 +40,7 @@ from app.writes.entities import (
 from app.writes.transaction import write_transaction
 from app.writes.versions import API_ORIGIN
 
-router = APIRouter(tags=["editing"])
+router = api_router(tags=["editing"])
 
 CREATE_PROBLEMS = problem_responses(400, 401, 403, 405, 409, 413, 422, 429, 503)
 EDIT_PROBLEMS = problem_responses(400, 401, 403, 404, 405, 409, 412, 413, 422, 429, 503)

@@ -1,7 +1,5 @@
 """/displacement-events, /indicators and /statements: facts listed across missions."""
 
-from fastapi import APIRouter
-
 from app.api.routes.fact_lists import (
     ACTOR,
     COUNTRY,
@@ -10,9 +8,10 @@ from app.api.routes.fact_lists import (
     FactListRoute,
     add_fact_list_routes,
 )
+from app.api.routing import api_router
 from app.domain.vocabulary import Group
 
-router = APIRouter()
+router = api_router()
 
 add_fact_list_routes(
     router,

@@ -6,7 +6,7 @@ now stands and its version as `ETag`. A stale `If-Match` gets a 412 and changes 
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Response
+from fastapi import Body, Header, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -15,6 +15,7 @@ from app.api.auth import WriterDep
 from app.api.present import present_facts
 from app.api.problems import problem_responses
 from app.api.routes.facts import FactIdPath
+from app.api.routing import api_router
 from app.api.schemas import FactOut
 from app.api.sessions import WriteSessionDep
 from app.db.tables import Fact
@@ -30,7 +31,7 @@ from app.writes.facts import (
 )
 from app.writes.transaction import write_transaction
 
-router = APIRouter(prefix="/facts", tags=["editing"])
+router = api_router(prefix="/facts", tags=["editing"])
 
 IfMatch = Annotated[
     str | None,

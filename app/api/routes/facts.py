@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Path, Query, Request, Response
 
 from app.api.accept import prefers
 from app.api.attribution import claim, html_sentence, markdown_sentence, plain_sentence
@@ -25,6 +25,7 @@ from app.api.routes.common import (
     check_range,
 )
 from app.api.routes.listing import fact_list
+from app.api.routing import api_router
 from app.api.schemas import (
     Attribution,
     CitationSource,
@@ -41,7 +42,7 @@ from app.domain.vocabulary import FACT_KINDS, DateMatch, Qualifier
 from app.queries.facts import BY_KIND, fact_versions
 from app.queries.moment import reading_as_of, reading_day
 
-router = APIRouter(prefix="/facts", tags=["facts"])
+router = api_router(prefix="/facts", tags=["facts"])
 
 FactIdPath = Annotated[
     str,

@@ -3,7 +3,7 @@
 import time
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from sqlalchemy import text
@@ -12,13 +12,14 @@ from sqlmodel import Session
 
 from app.api.problems import PROBLEM_JSON, Problem, problem_response, shorten
 from app.api.rate_limit import locked_allowance
+from app.api.routing import api_router
 from app.api.schemas import Health
 from app.api.sessions import SessionDep
 from app.db.errors import unavailable
 from app.queries.facts import count_current_facts
 from app.writes.transaction import take_write_lock
 
-router = APIRouter(tags=["health"])
+router = api_router(tags=["health"])
 
 # The row /health writes to prove the database takes writes (the rate limits' table: a
 # bucket nobody is limited by, removed with the idle ones).

@@ -2,10 +2,12 @@
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from pydantic import BaseModel, Field
 
-router = APIRouter(tags=["index"])
+from app.api.routing import api_router
+
+router = api_router(tags=["index"])
 
 
 class Index(BaseModel):

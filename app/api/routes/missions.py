@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from sqlmodel import Session
 
 from app.api.csv_columns import MISSION_COLUMNS, fact_columns
@@ -37,6 +37,7 @@ from app.api.routes.common import (
 )
 from app.api.routes.fact_lists import STANCE, FactListRoute, add_fact_list_routes
 from app.api.routes.listing import csv_filename, entity_list, fact_list
+from app.api.routing import api_router
 from app.api.schemas import (
     ContributorOut,
     Contributors,
@@ -69,7 +70,7 @@ from app.queries import entities
 from app.queries.facts import list_completeness, select_facts
 from app.queries.moment import reading_as_of
 
-router = APIRouter(prefix="/missions", tags=["missions"])
+router = api_router(prefix="/missions", tags=["missions"])
 
 NOT_FOUND = problem_responses(404, 422)
 LIST_RESPONSES: dict[int | str, dict[str, Any]] = {200: list_openapi(), **NOT_FOUND}

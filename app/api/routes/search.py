@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
@@ -13,6 +13,7 @@ from app.api.present import fact_match, present_facts
 from app.api.problems import problem_responses
 from app.api.routes.facts import parsed_search
 from app.api.routes.listing import csv_filename, json_answer, page_headers, rows_or_page
+from app.api.routing import api_router
 from app.api.schemas import SearchHit, SearchMatch, SearchResults
 from app.api.sessions import SessionDep
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
@@ -21,7 +22,7 @@ from app.queries.facts import get_facts
 from app.queries.search import ENTRY_FACT, served_matches
 from app.queries.sorting import SortField, Sorting
 
-router = APIRouter(tags=["search"])
+router = api_router(tags=["search"])
 
 HIT_COLUMNS = [
     CsvColumn[SearchHit]("type", "#meta+type", lambda h: h.type),

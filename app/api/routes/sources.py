@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, Response
+from fastapi import HTTPException, Path, Query, Request, Response
 from sqlmodel import Session
 
 from app.api.auth import WriterDep
@@ -15,6 +15,7 @@ from app.api.present import citation_out, source_summary
 from app.api.problems import problem_responses
 from app.api.routes.common import SLUG_PATTERN
 from app.api.routes.listing import entity_list
+from app.api.routing import api_router
 from app.api.schemas import Page, SourceDetail, SourceSummary
 from app.api.sessions import SessionDep, WriteSessionDep
 from app.db.tables import Source
@@ -25,7 +26,7 @@ from app.queries.moment import reading_as_of
 from app.writes.sources import create_source, prepare_text
 from app.writes.transaction import write_transaction
 
-router = APIRouter(prefix="/sources", tags=["sources"])
+router = api_router(prefix="/sources", tags=["sources"])
 
 
 @router.get(
