@@ -101,9 +101,9 @@ class AnsweredOnce(APIRoute):
             exclude_none=self.response_model_exclude_none,
         )
         status = sub_response.status_code or self.status_code or 200
-        response = Response(content, status_code=status, media_type="application/json")
         if not is_body_allowed_for_status_code(status):
-            response.body = b""
+            content = b""
+        response = Response(content, status_code=status, media_type="application/json")
         response.headers.raw.extend(sub_response.headers.raw)
         return response
 
