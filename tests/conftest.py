@@ -101,6 +101,16 @@ def client(seeded_url: str) -> Iterator[TestClient]:
     app.state.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def uncached(seeded_url: str) -> Iterator[TestClient]:
+    """A client of the seeded database that keeps no answers: every read runs its route and
+    its queries."""
+    app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR, response_cache_mb=0))
+    with TestClient(app) as test_client:
+        yield test_client
+    app.state.engine.dispose()
+
+
 @pytest.fixture
 def editor(make_database: DatabaseFactory) -> Iterator["Editor"]:
     """A client on a fresh seeded database, with a write token named `test-desk`."""

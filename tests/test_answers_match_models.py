@@ -18,8 +18,6 @@ from starlette.routing import BaseRoute
 
 from app.api.routing import AnsweredOnce
 from app.main import create_app
-from app.settings import Settings
-from tests.conftest import SEED_DIR
 from tests.support.endpoints import EXAMPLE_PATHS
 
 # Beyond each operation's example: pages, filters, a search, a moment in the past, the lists
@@ -110,15 +108,6 @@ MODEL_ANSWERS = [
     "/sources/haitiwire-2025-02-mss-support-office",
     "/missions/mss/funding",
 ]
-
-
-@pytest.fixture(scope="module")
-def uncached(seeded_url: str) -> Iterator[TestClient]:
-    """A client of the seeded database whose every read runs its route."""
-    app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR, response_cache_mb=0))
-    with TestClient(app) as test_client:
-        yield test_client
-    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("path", MODEL_ANSWERS)

@@ -1,13 +1,8 @@
 """No endpoint runs more than a fixed number of queries, and none runs one per item (N+1)."""
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
 
-from app.main import create_app
-from app.settings import Settings
-from tests.conftest import SEED_DIR
 from tests.support.endpoints import EXAMPLE_PATHS, LIST_PATHS
 from tests.support.statement_counter import counting
 
@@ -18,15 +13,6 @@ MAX_STATEMENTS = 13
 # Batch lookups a page runs only when its items call for them (a search page's facts, their
 # citations, missions, countries, actors): a longer page may add these, never one per item.
 LOOKUPS_BY_NAME = 5
-
-
-@pytest.fixture(scope="module")
-def uncached(seeded_url: str) -> Iterator[TestClient]:
-    """An app that keeps no answers, so every request runs its queries."""
-    app = create_app(Settings(database_url=seeded_url, seed_dir=SEED_DIR, response_cache_mb=0))
-    with TestClient(app) as client:
-        yield client
-    app.state.engine.dispose()
 
 
 def statements_for(client: TestClient, path: str, **headers: str) -> list[str]:
