@@ -131,6 +131,23 @@ def test_csv_without_limit_streams_the_whole_list_in_batches(
     assert ids == walked and len(ids) > 50
 
 
+@pytest.mark.parametrize("output", ["csv", "ndjson"])
+def test_a_whole_list_that_fits_in_one_batch_comes_with_its_length(
+    uncached: TestClient, monkeypatch: pytest.MonkeyPatch, output: str
+) -> None:
+    # A short list is answered whole, so a client knows its size; a longer one is streamed.
+    asked = {
+        "params": {"format": output, "sort": "-date"},
+        "headers": {"Accept-Encoding": "identity"},
+    }
+    whole = uncached.get("/facts", **asked)
+    assert whole.headers["content-length"] == str(len(whole.content))
+    monkeypatch.setattr(listing, "STREAM_BATCH", 4)
+    streamed = uncached.get("/facts", **asked)
+    assert "content-length" not in streamed.headers
+    assert streamed.content == whole.content
+
+
 def test_csv_with_a_limit_is_one_page_with_a_link_to_the_next(client: TestClient) -> None:
     first = client.get("/facts", params={"format": "csv", "limit": 5})
     assert len(read_csv(first.text)) == 1 + 5

@@ -55,3 +55,20 @@ def test_a_repeated_read_runs_no_query_at_all(client: TestClient) -> None:
     with counting(engine) as seen:
         assert client.get("/missions/mss/funding").status_code == 200
     assert seen == []
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLE_PATHS.values()))
+def test_a_read_asks_for_the_data_version_at_most_once(uncached: TestClient, path: str) -> None:
+    # Every store kept per data version needs the version; the request's transaction reads it
+    # once, whichever stores its page consults.
+    seen = statements_for(uncached, path)
+    versions = [statement for statement in seen if "FROM data_state" in statement]
+    assert len(versions) <= 1, "\n\n".join(seen)
+
+
+@pytest.mark.parametrize("slug", ["mss", "un-support-office"])
+def test_a_missions_page_reads_its_facts_and_the_facts_relating_to_it_at_once(
+    uncached: TestClient, slug: str
+) -> None:
+    seen = statements_for(uncached, f"/missions/{slug}")
+    assert len([statement for statement in seen if "\nFROM fact " in statement]) == 1, seen

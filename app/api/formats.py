@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
@@ -26,6 +26,7 @@ NDJSON_MEDIA_TYPE = "application/x-ndjson"
 FORMATS = {"json": "application/json", "csv": "text/csv", "ndjson": NDJSON_MEDIA_TYPE}
 # Row formats: without `limit`, the whole list is streamed in them, one record at a time.
 ROW_FORMATS = ("csv", "ndjson")
+ROW_MEDIA_TYPES = {"csv": CSV_MEDIA_TYPE, "ndjson": NDJSON_MEDIA_TYPE}
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ def csv_text(value: Any) -> str:
     begins like a formula gets a leading single quote, which spreadsheets show as text."""
     if value is None:
         return ""
+    if type(value) is str:  # most cells: the checks below are for the rest
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -131,42 +134,58 @@ def csv_lines(
     yield buffer.getvalue().encode()
 
 
-def csv_response(
-    columns: Sequence[CsvColumn[T]],
-    batches: Iterable[Sequence[T]],
-    *,
-    hxl: bool,
-    filename: str,
-    headers: dict[str, str] | None = None,
-) -> StreamingResponse:
-    return StreamingResponse(
-        csv_lines(columns, batches, hxl=hxl),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'inline; filename="{filename}.csv"', **(headers or {})},
-    )
-
-
 def ndjson_lines(batches: Iterable[Sequence[BaseModel]]) -> Iterator[bytes]:
     """One JSON record per line, each as the JSON list writes it, a batch at a time."""
     for batch in batches:
         yield b"".join(item.model_dump_json().encode() + b"\n" for item in batch)
 
 
+def _row_lines(
+    output: OutputFormat, columns: Sequence[CsvColumn[T]], batches: Iterable[Sequence[T]]
+) -> Iterator[bytes]:
+    if output.name == "ndjson":
+        return ndjson_lines(batches)  # type: ignore[arg-type]
+    return csv_lines(columns, batches, hxl=output.hxl)
+
+
+def _row_headers(
+    output: OutputFormat, filename: str, headers: dict[str, str] | None
+) -> dict[str, str]:
+    if output.csv:
+        return {"Content-Disposition": f'inline; filename="{filename}.csv"', **(headers or {})}
+    return dict(headers or {})
+
+
 def rows_response(
+    output: OutputFormat,
+    columns: Sequence[CsvColumn[T]],
+    items: Sequence[T],
+    *,
+    filename: str,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Records in hand in the row format asked for: CSV (with `columns`) or NDJSON, written
+    whole, where they were made (a stream would cost a worker-thread hop per chunk)."""
+    return Response(
+        b"".join(_row_lines(output, columns, [items])),
+        media_type=ROW_MEDIA_TYPES[output.name],
+        headers=_row_headers(output, filename, headers),
+    )
+
+
+def rows_stream(
     output: OutputFormat,
     columns: Sequence[CsvColumn[T]],
     batches: Iterable[Sequence[T]],
     *,
     filename: str,
-    headers: dict[str, str] | None = None,
 ) -> StreamingResponse:
-    """The records in the row format asked for: CSV (with `columns`) or NDJSON."""
-    if output.name == "ndjson":
-        records: Iterable[Sequence[BaseModel]] = batches  # type: ignore[assignment]
-        return StreamingResponse(
-            ndjson_lines(records), media_type=NDJSON_MEDIA_TYPE, headers=headers or {}
-        )
-    return csv_response(columns, batches, hxl=output.hxl, filename=filename, headers=headers)
+    """A list too long to hold, in the row format asked for, a batch at a time."""
+    return StreamingResponse(
+        _row_lines(output, columns, batches),
+        media_type=ROW_MEDIA_TYPES[output.name],
+        headers=_row_headers(output, filename, None),
+    )
 
 
 def list_openapi(description: str = "The list as CSV or NDJSON (see `format`).") -> dict[str, Any]:

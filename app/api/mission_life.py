@@ -205,15 +205,16 @@ def relations_out(
     mission: Mission,
     facts: Sequence[FactOut],
     *,
+    relating: Sequence[FactOut],
     supporting: Sequence[Mission],
 ) -> list[RelationOut]:
     """Every relation of the mission, read from its own facts (`facts`), from the other
-    missions' facts (inverted), and from the missions its record says it backs or is backed
-    by (`supporting`: those whose records say they back it)."""
-    slug = mission.slug
-    kinds = list(relation_kinds())
+    missions' facts that relate to it (`relating`, inverted), and from the missions its
+    record says it backs or is backed by (`supporting`: those whose records say they back
+    it)."""
+    kinds = relation_kinds()
     forward = [fact for fact in facts if fact.kind in kinds]
-    backward = present_facts(session, select_facts(session, related_to=[slug], kinds=kinds))
+    backward = [fact for fact in relating if fact.kind in kinds]
     relations = []
     for fact in forward:
         if fact.related_mission is not None:

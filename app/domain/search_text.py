@@ -234,13 +234,24 @@ def _assemble(items: list[tuple[str, Term | None]]) -> SearchQuery:
 
 def matched_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
     """Spans of `text` where a term of the query matches, in order, not overlapping."""
-    words = list(_words_with_spans(text))
-    folded = [word for word, _, _ in words]
+    folded: list[str] = []
+    bounds: list[tuple[int, int]] = []  # the span of the text each folded word comes from
+    for match in WORD.finditer(text):
+        for word in _stems(match.group()):
+            folded.append(word)
+            bounds.append(match.span())
+    terms = query.terms
+    # A term can only match where its first word is (a lone prefix: where a word begins
+    # with it), so the other words are passed over at once: a source text has thousands.
+    prefixes = tuple(t.words[0] for t in terms if t.prefix and len(t.words) == 1)
+    firsts = {t.words[0] for t in terms} - set(prefixes)
     spans: list[tuple[int, int]] = []
-    for at in range(len(words)):
-        for term in query.terms:
+    for at, word in enumerate(folded):
+        if word not in firsts and not (prefixes and word.startswith(prefixes)):
+            continue
+        for term in terms:
             if term.matches(folded, at):
-                start, end = words[at][1], words[at + len(term.words) - 1][2]
+                start, end = bounds[at][0], bounds[at + len(term.words) - 1][1]
                 if not spans or start >= spans[-1][1]:
                     spans.append((start, end))
                 break

@@ -674,17 +674,26 @@ class Vocabulary:
     """The fact kinds, and every list of them that the outputs use, derived once."""
 
     kinds: dict[str, FactKind] = field(default_factory=dict)
+    # Each group's kinds, derived on first use: a page asks for them many times. Adding or
+    # removing a kind forgets them.
+    _groups: dict[Group, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def add(self, kind: FactKind) -> None:
         if kind.name in self.kinds:
             raise ValueError(f"fact kind {kind.name!r} is declared twice")
         self.kinds[kind.name] = kind
+        self._groups.clear()
 
     def remove(self, name: str) -> None:
         del self.kinds[name]
+        self._groups.clear()
 
     def in_group(self, group: Group) -> tuple[str, ...]:
-        return tuple(name for name, kind in self.kinds.items() if kind.in_group(group))
+        found = self._groups.get(group)
+        if found is None:
+            found = tuple(name for name, kind in self.kinds.items() if kind.in_group(group))
+            self._groups[group] = found
+        return found
 
     def key_figures(self) -> dict[str, str]:
         """Key-figure name -> kind, in the order a reader looks for them."""

@@ -6,14 +6,20 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.db.tables import LISTED, Fact
 from app.domain.caveats import NOT_OF_FACTS, QUANTITY_CAVEATS
 from app.domain.search_text import SearchQuery
-from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
+from app.domain.vocabulary import (
+    FACT_KINDS,
+    CaveatCode,
+    DateMatch,
+    DateQualifier,
+    relation_kinds,
+)
 from app.queries.moment import fact_served, fact_version_at, reading_as_of, stale_before
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
@@ -116,6 +122,7 @@ def _conditions(
     kinds: Collection[str] | None = None,
     missions: Collection[str] | None = None,
     related_to: Collection[str] | None = None,
+    involving: str | None = None,
     country: str | None = None,
     actor: str | None = None,
     stance: str | None = None,
@@ -134,6 +141,18 @@ def _conditions(
         conditions.append(col(Fact.mission_slug).in_(missions))
     if related_to is not None:
         conditions.append(col(Fact.related_mission_slug).in_(related_to))
+    if involving is not None:
+        # The mission's own facts, and the other missions' facts that relate to it: all a
+        # mission's page shows, in one read.
+        conditions.append(
+            or_(
+                col(Fact.mission_slug) == involving,
+                and_(
+                    col(Fact.related_mission_slug) == involving,
+                    col(Fact.kind).in_(list(relation_kinds())),
+                ),
+            )
+        )
     if country is not None:
         conditions.append(Fact.country_iso3 == country)
     if actor is not None:

@@ -7,6 +7,7 @@ each.
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import Any, TypeVar
 
 import orjson
@@ -16,7 +17,7 @@ from sqlalchemy import Engine, Select
 from sqlmodel import Session
 
 from app.api.csv_columns import fact_columns
-from app.api.formats import CsvColumn, OutputFormat, rows_response
+from app.api.formats import CsvColumn, OutputFormat, rows_response, rows_stream
 from app.api.http_dates import last_modified
 from app.api.pagination import PageOf, PageParams, decode_cursor, read_page
 from app.api.present import (
@@ -76,14 +77,14 @@ def _stream(
     engine: Engine,
     query: Select,
     ordering: Ordering,
-    start: list[Any] | None,
+    start: list[Any],
     present: Presenter[T],
     row_of: Callable[[Any], Any],
     info: dict[str, Any],
 ) -> Iterator[list[T]]:
-    """The whole list from `start`, a batch at a time, each batch read after the last one's
-    sort values. Runs while the response is sent, so it opens a session of its own, reading
-    at the same moment as the request's (its `as_of`)."""
+    """The rest of a long list after `start`, a batch at a time, each batch read after the
+    last one's sort values. Runs while the response is sent, so it opens a session of its own,
+    reading at the same moment as the request's (its `as_of`)."""
     width = len(ordering.fields)
     with Session(engine, info=dict(info)) as session:
         while True:
@@ -115,14 +116,21 @@ def rows_or_page(
     JSON it is left to the caller (as plain values, when `documents` makes them)."""
     if output.rows and not page.limit_given:
         start = decode_cursor(request, ordering, page.cursor) if page.cursor else None
+        # The first batch is read here, in the request's session: a list that fits in it
+        # (most lists) is answered whole, and only a longer one streams the rest.
+        rows = read_rows(session, query, ordering, start, STREAM_BATCH)
+        first = present(session, [row_of(row) for row in rows])
+        if len(rows) < STREAM_BATCH:
+            return rows_response(output, columns, first, filename=filename)
         engine: Engine = request.app.state.engine
-        batches = _stream(engine, query, ordering, start, present, row_of, session.info)
-        return rows_response(output, columns, batches, filename=filename)
+        after = list(rows[-1][-len(ordering.fields) :])
+        rest = _stream(engine, query, ordering, after, present, row_of, session.info)
+        return rows_stream(output, columns, chain([first], rest), filename=filename)
     result = read_page(session, request, query, ordering=ordering, page=page, row_of=row_of)
     if output.rows:
         items = present(session, result.rows)
         return rows_response(
-            output, columns, [items], filename=filename, headers=_link_header(result)
+            output, columns, items, filename=filename, headers=_link_header(result)
         )
     if documents is not None:
         return result, documents(session, result.rows)

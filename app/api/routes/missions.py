@@ -191,9 +191,14 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
     figure the sources do not give is null and listed under `key_figures.unknown`; `unknown`
     lists every figure about the mission that the sources leave unknown, key or not."""
     mission = require_mission(session, slug)
-    # Every fact about the mission, read and presented once: the key figures, notes, mandate
-    # periods, relations, unknowns and the status are all drawn from it.
-    rows = select_facts(session, missions=[slug])
+    # Every fact about the mission, and the other missions' facts relating to it, read and
+    # presented once: the key figures, notes, mandate periods, relations, unknowns and the
+    # status are all drawn from them.
+    involved = select_facts(session, involving=slug)
+    rows = [row for row in involved if row.mission_slug == slug]
+    relating = [
+        row for row in involved if row.related_mission_slug == slug and row.kind in relation_kinds()
+    ]
     summary = present_missions(session, [mission], lives=mission_lives_of(rows))[0]
     # Key figures, notes, mandate periods and relations.
     shown = {
@@ -203,9 +208,15 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
         *relation_kinds(),
     }
     # Only what the answer shows is presented: the facts of those kinds, and the unknowns.
-    facts = present_facts(
-        session, [r for r in rows if r.kind in shown or (r.unit is not None and r.value is None)]
+    own = [r for r in rows if r.kind in shown or (r.unit is not None and r.value is None)]
+    presented = dict(
+        zip(
+            (row.row_id for row in own + relating),
+            present_facts(session, own + relating),
+            strict=True,
+        )
     )
+    facts = [presented[row.row_id] for row in own]
     # Each key figure is the preferred value of its latest point (app.api.preference).
     choices = key_figure_choices(session, facts)
     figures = {name: choice.fact for name, choice in choices.items()}
@@ -224,7 +235,13 @@ def get_mission(slug: MissionSlug, session: SessionDep, response: Response) -> M
         **summary.model_dump(),
         key_figures=KeyFigures(**figures, unknown=missing, disagreements=disagreements),
         mandates=mandates_out(rows, facts),
-        relations=relations_out(session, mission, facts, supporting=supporting),
+        relations=relations_out(
+            session,
+            mission,
+            facts,
+            relating=[presented[row.row_id] for row in relating],
+            supporting=supporting,
+        ),
         notes=[fact for fact in facts if fact.kind in kinds_in(Group.note)],
         supported_by=[ref for m in supporting if (ref := mission_ref(m)) is not None],
         links={name: f"/missions/{slug}/{name}" for name in SUB_RESOURCES},
@@ -270,7 +287,7 @@ def get_funding(
     facts = present_facts(session, select_facts(session, missions=[slug], kinds=kinds))
     if output.rows:
         columns = fact_columns(kinds=kinds)
-        return rows_response(output, columns, [facts], filename=csv_filename(request))
+        return rows_response(output, columns, facts, filename=csv_filename(request))
     response.headers.update(last_modified(fact.recorded_at for fact in facts))
     by_kind = {fact.kind: fact for fact in facts if fact.kind in kinds_in(Group.funding)}
     donors = [fact for fact in facts if fact.kind in kinds_in(Group.donor)]
@@ -382,12 +399,10 @@ def list_contributors(
         return _series_page(session, slug, mission_series(session, slug, kinds=counted))
     found = contributors_of(session, slug)
     if output.rows and not page.limit_given:
-        return rows_response(output, CONTRIBUTOR_COLUMNS, [found], filename=csv_filename(request))
+        return rows_response(output, CONTRIBUTOR_COLUMNS, found, filename=csv_filename(request))
     one = page_of_items(request, found, key=_contributor_key, page=page)
     if output.rows:
-        return rows_response(
-            output, CONTRIBUTOR_COLUMNS, [one.rows], filename=csv_filename(request)
-        )
+        return rows_response(output, CONTRIBUTOR_COLUMNS, one.rows, filename=csv_filename(request))
     complete, notes = list_completeness(session, missions=[slug], kinds=kinds)
     return Contributors(
         mission=mission,
@@ -447,6 +462,6 @@ def get_series(
     series = mission_series(session, slug, kinds=kinds, country=code)
     if output.rows:
         return rows_response(
-            output, SERIES_COLUMNS, [series_rows(series)], filename=csv_filename(request)
+            output, SERIES_COLUMNS, series_rows(series), filename=csv_filename(request)
         )
     return _series_page(session, slug, series)
