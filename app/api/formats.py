@@ -24,7 +24,7 @@ NDJSON_MEDIA_TYPE = "application/x-ndjson"
 # Every representation a list has, by its `format` name: the one declaration that the
 # parameter, the Accept header and the OpenAPI contents read.
 FORMATS = {"json": "application/json", "csv": "text/csv", "ndjson": NDJSON_MEDIA_TYPE}
-# Row formats: without `limit`, the whole list is streamed in them, one record at a time.
+# Row formats: without `limit`, the whole list comes in them (streamed when it is long).
 ROW_FORMATS = ("csv", "ndjson")
 ROW_MEDIA_TYPES = {"csv": CSV_MEDIA_TYPE, "ndjson": NDJSON_MEDIA_TYPE}
 

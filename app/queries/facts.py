@@ -6,20 +6,14 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_
+from sqlalchemy import ColumnElement, Select, case, false, func, not_, or_
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.db.tables import LISTED, Fact
 from app.domain.caveats import NOT_OF_FACTS, QUANTITY_CAVEATS
 from app.domain.search_text import SearchQuery
-from app.domain.vocabulary import (
-    FACT_KINDS,
-    CaveatCode,
-    DateMatch,
-    DateQualifier,
-    relation_kinds,
-)
+from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
 from app.queries.moment import fact_served, fact_version_at, reading_as_of, stale_before
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
@@ -142,16 +136,10 @@ def _conditions(
     if related_to is not None:
         conditions.append(col(Fact.related_mission_slug).in_(related_to))
     if involving is not None:
-        # The mission's own facts, and the other missions' facts that relate to it: all a
-        # mission's page shows, in one read.
+        # The mission's own facts, and the facts that name it as the mission they relate to:
+        # all a mission's page shows, in one read.
         conditions.append(
-            or_(
-                col(Fact.mission_slug) == involving,
-                and_(
-                    col(Fact.related_mission_slug) == involving,
-                    col(Fact.kind).in_(list(relation_kinds())),
-                ),
-            )
+            or_(col(Fact.mission_slug) == involving, col(Fact.related_mission_slug) == involving)
         )
     if country is not None:
         conditions.append(Fact.country_iso3 == country)
