@@ -2,10 +2,10 @@
 
 A bare Starlette route, the standard library's sqlite3 and orjson, two queries per request:
 the page of 50 current facts in the project's default order (kind, then id) and their
-citations with the quote's context cut by SQLite, as the project does. It serves the records
-the project serves (`tests/test_bench_reference.py` checks ids, values and quotes), without
-the project's presentation (labels, caveats, selectors, paging links): it is the floor a
-read path built on the same stack cannot go below, not a second API.
+citations with the quote's context as each citation keeps it, as the project reads it. It
+serves the records the project serves (`tests/test_bench_reference.py` checks ids, values
+and quotes), without the project's presentation (labels, caveats, selectors, paging links):
+it is the floor a read path built on the same stack cannot go below, not a second API.
 
 Run by the bench as `uvicorn --factory bench.reference:reference_app`, reading the SQLite file
 named by BENCH_REFERENCE_DB.
@@ -23,7 +23,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 PAGE = 50
-CONTEXT = 32  # code points of context each side of a quote, as app.domain.quotes
 FACTS = (
     "SELECT row_id, fact_id, version, kind, summary, mission_slug, country_iso3, actor_slug, "
     "value, unit, qualifier, lower_bound, upper_bound, quantity_as_stated, date_value, "
@@ -31,10 +30,8 @@ FACTS = (
     "WHERE record_status = 'current' ORDER BY kind, fact_id LIMIT ?"
 )
 CITATIONS = (
-    "SELECT l.fact_row_id, c.source_id, c.char_start, c.char_end, c.quote, s.url, "
-    "substr(s.text, max(c.char_start - ?, 0) + 1, c.char_start - max(c.char_start - ?, 0)), "
-    "substr(s.text, c.char_end + 1, ?) "
-    "FROM fact_citation l JOIN citation c ON c.id = l.citation_id "
+    "SELECT l.fact_row_id, c.source_id, c.char_start, c.char_end, c.quote, s.url, c.prefix, "
+    "c.suffix FROM fact_citation l JOIN citation c ON c.id = l.citation_id "
     "JOIN source s ON s.id = c.source_id "
     "WHERE l.fact_row_id IN ({marks}) ORDER BY l.fact_row_id, l.position"
 )
@@ -49,9 +46,7 @@ def first_page(connection: sqlite3.Connection) -> dict[str, Any]:
     if rows:
         marks = ",".join("?" * len(rows))
         query = CITATIONS.format(marks=marks)
-        for key, *values in connection.execute(
-            query, (CONTEXT, CONTEXT, CONTEXT, *cited)
-        ).fetchall():
+        for key, *values in connection.execute(query, tuple(cited)).fetchall():
             cited[key].append(dict(zip(CITATION_FIELDS, values, strict=True)))
     items = [
         {**dict(zip(FACT_FIELDS, row[1:], strict=True)), "citations": cited[row[0]]} for row in rows

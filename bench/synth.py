@@ -37,6 +37,7 @@ from app.db.tables import (
     utcnow,
 )
 from app.domain.dates import interval
+from app.domain.quotes import quote_context
 from app.domain.search_text import WORD, index_words
 from app.queries.search import ENTRY_FACT, ENTRY_SOURCE, fact_search_text
 
@@ -162,19 +163,27 @@ class _Writer:
             self.connection.exec_driver_sql(statement, batch)
         self.counts[target.name] = self.counts.get(target.name, 0) + len(rows)
 
-    def citations(self, sentences: Sequence[_Sentence]) -> list[int]:
+    def citations(
+        self, sentences: Sequence[_Sentence], sources: Sequence[dict[str, Any]]
+    ) -> list[int]:
+        """The sentences' citations, each with its context in its source (among `sources`)."""
         ids = list(range(self.next_citation, self.next_citation + len(sentences)))
         self.next_citation += len(sentences)
-        rows = [
-            {
-                "id": i,
-                "source_id": s.source_id,
-                "char_start": s.start,
-                "char_end": s.end,
-                "quote": s.quote,
-            }
-            for i, s in zip(ids, sentences, strict=True)
-        ]
+        texts = {source["id"]: source["text"] for source in sources}
+        rows = []
+        for i, s in zip(ids, sentences, strict=True):
+            prefix, suffix = quote_context(texts[s.source_id], s.start, s.end)
+            rows.append(
+                {
+                    "id": i,
+                    "source_id": s.source_id,
+                    "char_start": s.start,
+                    "char_end": s.end,
+                    "quote": s.quote,
+                    "prefix": prefix,
+                    "suffix": suffix,
+                }
+            )
         self.insert(Citation, rows)
         return ids
 
@@ -340,7 +349,7 @@ def _mission_rows(
             )
         source_rows.append(report.row(recorded))
     writer.insert(Source, source_rows)
-    ids = writer.citations(sentences)
+    ids = writer.citations(sentences, source_rows)
     mission_links = [
         {"mission_slug": key.removeprefix("mission:"), "citation_id": ids[i], "position": 0}
         for key, i in cited
@@ -564,7 +573,7 @@ def _flush_events(
     if not facts:
         return
     writer.insert(Source, sources)
-    citation_ids = writer.citations(sentences)
+    citation_ids = writer.citations(sentences, sources)
     _write_facts(writer, facts, citation_ids, names)
     _source_entries(writer, sources)
 

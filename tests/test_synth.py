@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from app.db.engine import make_engine
 from app.db.migrate import upgrade
 from app.db.tables import Citation, Fact, Mission, Source
+from app.domain.quotes import quote_context
 from app.main import create_app
 from app.queries.state import read_data_version
 from app.settings import Settings
@@ -62,6 +63,9 @@ def test_the_api_serves_it_and_finds_it(synthetic_url: str) -> None:
         quote = event["citations"][0]
         source = client.get(f"/sources/{quote['source_id']}").json()
         assert source["text"][quote["start"] : quote["end"]] == quote["quote"]
+        selector = quote["selectors"][0]
+        context = quote_context(source["text"], quote["start"], quote["end"])
+        assert (selector["prefix"], selector["suffix"]) == context
         assert client.get("/search?q=fled").json()["items"]
         assert client.get("/missions/synthetic-mission-0001").status_code == 200
 
@@ -72,7 +76,14 @@ def test_new_rows_after_it_get_fresh_ids(synthetic_url: str) -> None:
     with Session(engine) as session, session.begin():
         source = session.exec(select(Source)).first()
         assert source is not None
-        added = Citation(source_id=source.id, char_start=0, char_end=9, quote=source.text[:9])
+        added = Citation(
+            source_id=source.id,
+            char_start=0,
+            char_end=9,
+            quote=source.text[:9],
+            prefix="",
+            suffix=source.text[9:41],
+        )
         session.add(added)
         session.flush()
         assert added.id is not None

@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from app.cli import prepare_database
 from app.db.engine import make_engine
 from app.db.migrate import alembic_config, upgrade
+from app.domain.quotes import CONTEXT_CHARS, quote_context
 from app.main import create_app
 from app.settings import Settings, get_settings
 from app.writes import seed as writer
@@ -312,3 +313,22 @@ def test_missions_and_actors_get_their_first_version_on_upgrade(
         assert version["version"] == 1 and version["citations"]
         assert client.get("/missions/mss").json()["version"] == 1
     app.state.engine.dispose()
+
+
+def test_citations_get_their_quotes_context_on_upgrade(first_revision_with_data: str) -> None:
+    """Revision 0009 keeps each citation's context: the prefix and suffix its span has in its
+    source's text, exactly as the writers work them out (code points at both ends)."""
+    url = first_revision_with_data
+    command.upgrade(alembic_config(url), "head")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        texts: dict[str, str] = dict(connection.execute(text("SELECT id, text FROM source")).all())
+        citations = connection.execute(
+            text("SELECT source_id, char_start, char_end, prefix, suffix FROM citation")
+        ).all()
+    engine.dispose()
+    assert citations
+    at_start = [c for c in citations if c.char_start < CONTEXT_CHARS]
+    assert at_start, "the seed cites its source's opening words"
+    for source_id, start, end, prefix, suffix in citations:
+        assert (prefix, suffix) == quote_context(texts[source_id], start, end)

@@ -43,7 +43,6 @@ from app.db.tables import (
 from app.domain.caveats import MESSAGES, fact_caveat_codes, merged_codes, source_caveat_codes
 from app.domain.dates import interval
 from app.domain.mandates import MandateFact, Period, mandate_periods
-from app.domain.quotes import quote_context
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
 from app.domain.status import Succession, mission_status_at
 from app.domain.vocabulary import VOCABULARY, CaveatCode, Relation, mandate_parts, relation_kinds
@@ -81,9 +80,15 @@ def quote_out(
 
 
 def citation_out(citation: Citation, source: Source) -> CitationOut:
-    start, end = citation.char_start, citation.char_end
-    prefix, suffix = quote_context(source.text, start, end)
-    return quote_out(citation.source_id, start, end, citation.quote, source.url, prefix, suffix)
+    return quote_out(
+        citation.source_id,
+        citation.char_start,
+        citation.char_end,
+        citation.quote,
+        source.url,
+        citation.prefix,
+        citation.suffix,
+    )
 
 
 def _group_citations(

@@ -99,7 +99,9 @@ class Source(SQLModel, table=True):
 
 
 class Citation(SQLModel, table=True):
-    """A verbatim span of a source: source.text[char_start:char_end] == quote, always."""
+    """A verbatim span of a source: source.text[char_start:char_end] == quote, always, and
+    its context there: app.domain.quotes.quote_context of the span, kept with it because a
+    source's text never changes and reading the context out of it means reading it whole."""
 
     __table_args__ = (
         UniqueConstraint("source_id", "char_start", "char_end"),
@@ -111,6 +113,8 @@ class Citation(SQLModel, table=True):
     char_start: int
     char_end: int
     quote: str = Field(sa_type=Text)
+    prefix: str = Field(sa_type=Text)
+    suffix: str = Field(sa_type=Text)
     recorded_at: datetime = _timestamp(nullable=False)
 
 

@@ -20,6 +20,10 @@ class Span:
     start: int
     end: int
     quote: str
+    # The quote's context in its source (see quote_context), kept with the citation: cutting
+    # it out of the source text on every read cost a read of the whole text.
+    prefix: str
+    suffix: str
 
 
 def locate_quote(
@@ -54,7 +58,7 @@ def locate_quote(
         f_start = text.find(furniture)
         if f_start != -1 and start < f_start + len(furniture) and f_start < end:
             raise ValueError(f"quote touches page furniture that is not citable: {quote!r}")
-    return Span(source_id, start, end, quote)
+    return Span(source_id, start, end, quote, *quote_context(text, start, end))
 
 
 def words_outside_quotes(stated: Sequence[str | None], spans: Sequence[Span]) -> list[str]:

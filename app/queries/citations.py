@@ -5,12 +5,11 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Row, Select, bindparam, case, func
+from sqlalchemy import Row, Select, bindparam
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from app.db.tables import ActorCitation, Citation, FactCitation, MissionCitation, Source
-from app.domain.quotes import CONTEXT_CHARS
 from app.queries.moment import citation_served, reading_as_of
 from app.queries.sorting import SortField, Sorting
 
@@ -23,12 +22,8 @@ _KEY_COLUMN = {
 
 
 def _citation_columns(key: Any) -> Select:
-    """(key, source id, start, end, quote, source url, prefix, suffix). The quote's context is
-    cut from the source text by the database, so the text itself is never sent (both engines
-    count `substr` positions in code points, as spans do); it equals
-    app.domain.quotes.quote_context."""
-    start, end = col(Citation.char_start), col(Citation.char_end)
-    prefix_from = case((start > CONTEXT_CHARS, start - CONTEXT_CHARS), else_=0).cast(Integer)
+    """(key, source id, start, end, quote, source url, prefix, suffix): the quote's context
+    as the citation keeps it, so no source text is read."""
     return select_columns(
         key,
         col(Citation.source_id),
@@ -36,8 +31,8 @@ def _citation_columns(key: Any) -> Select:
         col(Citation.char_end),
         col(Citation.quote),
         col(Source.url),
-        func.substr(col(Source.text), prefix_from + 1, start - prefix_from),
-        func.substr(col(Source.text), end + 1, CONTEXT_CHARS),
+        col(Citation.prefix),
+        col(Citation.suffix),
     )
 
 

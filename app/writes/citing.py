@@ -53,7 +53,12 @@ def citation_ids(session: Session, spans: list[Span]) -> list[int]:
         ).first()
         if stored is None:
             citation = Citation(
-                source_id=span.source_id, char_start=span.start, char_end=span.end, quote=span.quote
+                source_id=span.source_id,
+                char_start=span.start,
+                char_end=span.end,
+                quote=span.quote,
+                prefix=span.prefix,
+                suffix=span.suffix,
             )
             session.add(citation)
             session.flush()

@@ -107,7 +107,12 @@ def _citation_ids(
         key = (span.source_id, span.start, span.end)
         if key not in known:
             citation = Citation(
-                source_id=span.source_id, char_start=span.start, char_end=span.end, quote=span.quote
+                source_id=span.source_id,
+                char_start=span.start,
+                char_end=span.end,
+                quote=span.quote,
+                prefix=span.prefix,
+                suffix=span.suffix,
             )
             session.add(citation)
             session.flush()
