@@ -6,7 +6,7 @@ Create Date: 2026-12-03 08:20:00.000000
 
 A citation's context (up to 32 code points before and after its span, the Web Annotation
 selector's prefix and suffix) was cut out of the source text on every read, which reads the
-whole text: on sources of tens of kilobytes, most of the time of a page of facts. A source's
+whole text: on sources of tens of kilobytes, most of the time of a page's citations. A source's
 text never changes, so the context is worked out once, here for the citations already stored
 and by the writers from now on. Both engines count `substr` positions in code points, as
 spans do, so the values equal app.domain.quotes.quote_context.
