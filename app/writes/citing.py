@@ -40,6 +40,19 @@ def resolve_citations(session: Session, cites: list[CitationIn]) -> list[Span]:
     return spans
 
 
+def new_citation(span: Span) -> Citation:
+    """The citation row of a located span, with its context (the loader and the write API
+    both store spans this way)."""
+    return Citation(
+        source_id=span.source_id,
+        char_start=span.start,
+        char_end=span.end,
+        quote=span.quote,
+        prefix=span.prefix,
+        suffix=span.suffix,
+    )
+
+
 def citation_ids(session: Session, spans: list[Span]) -> list[int]:
     """The ids of the citations of these spans, stored first when new."""
     ids = []
@@ -52,14 +65,7 @@ def citation_ids(session: Session, spans: list[Span]) -> list[int]:
             )
         ).first()
         if stored is None:
-            citation = Citation(
-                source_id=span.source_id,
-                char_start=span.start,
-                char_end=span.end,
-                quote=span.quote,
-                prefix=span.prefix,
-                suffix=span.suffix,
-            )
+            citation = new_citation(span)
             session.add(citation)
             session.flush()
             stored = citation.id

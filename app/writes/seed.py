@@ -26,6 +26,7 @@ from app.domain.countries import lookup_country
 from app.domain.quotes import Span
 from app.queries.search import rebuild_search_index
 from app.queries.state import bump_data_version
+from app.writes.citing import new_citation
 from app.writes.entities import (
     ACTORS,
     MISSIONS,
@@ -106,14 +107,7 @@ def _citation_ids(
     for span in spans:
         key = (span.source_id, span.start, span.end)
         if key not in known:
-            citation = Citation(
-                source_id=span.source_id,
-                char_start=span.start,
-                char_end=span.end,
-                quote=span.quote,
-                prefix=span.prefix,
-                suffix=span.suffix,
-            )
+            citation = new_citation(span)
             session.add(citation)
             session.flush()
             assert citation.id is not None
