@@ -105,13 +105,17 @@ def test_cors_headers_of_one_origin_are_not_kept_for_another(seeded_url: str) ->
         assert "access-control-allow-origin" not in client.get(FUNDING).headers
 
 
-def _entry(size: int) -> CachedResponse:
-    return CachedResponse(200, [], b"x" * size, datetime.now(UTC))
+def _entry(size: int, reads: frozenset[str] | None = None) -> CachedResponse:
+    return CachedResponse(200, [], b"x" * size, datetime.now(UTC), reads=reads)
+
+
+def _everything(after: int, upto: int) -> None:
+    return None  # the versions in between touched everything
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
     cache = ResponseCache(max_bytes=1000, max_entry_bytes=600)
-    cache.see_version(1)
+    cache.see_version(1, _everything)
     cache.put("a", 1, _entry(300))
     cache.put("b", 1, _entry(300))
     assert cache.get("a") is not None  # a is now the most recently used
@@ -121,14 +125,41 @@ def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
     assert cache.get("big") is None
 
 
-def test_a_new_version_drops_every_older_answer() -> None:
+def test_a_version_that_touched_everything_drops_every_older_answer() -> None:
     cache = ResponseCache(max_bytes=10_000, max_entry_bytes=10_000)
-    cache.see_version(1)
+    cache.see_version(1, _everything)
     cache.put("a", 1, _entry(10))
-    cache.see_version(2)
+    cache.put("narrow", 1, _entry(10, reads=frozenset({"fact:a"})))
+    cache.see_version(2, _everything)
     assert len(cache) == 0
     cache.put("late", 1, _entry(10))  # made under version 1, finished after 2 was seen
     assert cache.get("late") is None
+
+
+def test_a_new_version_drops_the_answers_that_read_what_it_touched() -> None:
+    cache = ResponseCache(max_bytes=10_000, max_entry_bytes=10_000)
+    asked: list[tuple[int, int]] = []
+
+    def touched(after: int, upto: int) -> frozenset[str]:
+        asked.append((after, upto))
+        return frozenset({"fact:b", "kind:funding.pledged"})
+
+    cache.see_version(1, touched)
+    cache.put("everything", 1, _entry(10))
+    cache.put("fact a", 1, _entry(10, reads=frozenset({"fact:a"})))
+    cache.put("fact b", 1, _entry(10, reads=frozenset({"fact:a", "fact:b"})))
+    cache.put("pledges", 1, _entry(10, reads=frozenset({"kind:funding.pledged"})))
+    cache.put("donors", 1, _entry(10, reads=frozenset({"kind:funding.donor"})))
+    cache.see_version(3, touched)
+    assert asked == [(1, 3)]
+    assert {
+        key for key in ("everything", "fact a", "fact b", "pledges", "donors") if cache.get(key)
+    } == {
+        "fact a",
+        "donors",
+    }
+    cache.put("at 3", 3, _entry(10))
+    assert cache.get("at 3") is not None
 
 
 def test_no_cache_at_all_when_its_size_is_zero(seeded_url: str) -> None:

@@ -281,6 +281,18 @@ class DataState(SQLModel, table=True):
     changed_at: datetime = _timestamp(nullable=False)
 
 
+class VersionScope(SQLModel, table=True):
+    """What a data version changed, for the response cache: one row per scope a write
+    touched (app.domain.read_scopes), `*` for a write that may have changed anything. A
+    version without rows is read as `*`; rows of long past versions are dropped."""
+
+    __tablename__ = "data_version_scope"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: int = Field(index=True)
+    scope: str = Field(max_length=300)
+
+
 class WriteAllowance(SQLModel, table=True):
     """The write rate limits' buckets, shared by every process serving the database: one row
     per limited key (`address:<ip>` or `token:<id>`), its tokens left and when it was last

@@ -33,7 +33,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from app.domain.read_scopes import EVERYTHING
+
 QUERY = "SELECT version, changed_at FROM data_state WHERE id = 1"
+# The scopes the versions after one and up to another touched (app.domain.read_scopes).
+SCOPES = "SELECT version, scope FROM data_version_scope WHERE version > {0} AND version <= {1}"
 SQLITE_COMMITS = "PRAGMA data_version"
 # The PostgreSQL channel a committed change of the data is announced on.
 CHANNEL = "mission_facts_data_version"
@@ -104,6 +108,26 @@ class VersionProbe:
                 self._seen = (commits, found)
             self._told = found
             return found
+
+    def touched(self, after: int, upto: int) -> frozenset[str] | None:
+        """What the versions after `after` up to `upto` touched; None (everything) when one of
+        them has no rows (written before scopes were kept, or dropped as too old), when one
+        touched everything, or when the rows cannot be read."""
+        if upto <= after:
+            return frozenset()
+        mark = "?" if self._sqlite else "%s"
+        with self._lock:
+            try:
+                cursor = self._cursor or self._connect()
+                cursor.execute(SCOPES.format(mark, mark), (after, upto))
+                rows = cursor.fetchall()
+            except self.engine.dialect.loaded_dbapi.Error:
+                self.close()
+                return None
+        if {version for version, _ in rows} != set(range(after + 1, upto + 1)):
+            return None
+        scopes = frozenset(scope for _, scope in rows)
+        return None if EVERYTHING in scopes else scopes
 
     def _announcement(self) -> bool:
         """Whether a change was announced since the row was read: the messages the socket

@@ -8,10 +8,12 @@ response goes out without a tag rather than with one that may not match its body
 
 HEAD is answered as the GET would be, without the body.
 
-Finished 200 answers are also kept in memory (see app/middleware/response_cache.py) under
-that same key: a repeated GET is answered from the stored bytes without running its route. The
-version is known for every request (app/db/version_probe.py), so a write committed by any
-process is seen by the next request (on PostgreSQL, once the write's announcement arrived).
+Finished 200 answers are also kept in memory (see app/middleware/response_cache.py) under the
+URL and those headers: a repeated GET is answered from the stored bytes without running its
+route. The version is known for every request (app/db/version_probe.py), so a write committed
+by any process is seen by the next request (on PostgreSQL, once the write's announcement
+arrived): when it moves, the answers that read what the versions since touched are dropped
+(app/domain/read_scopes.py), and the others stay, with the tag they went out with.
 Concurrent misses of one answer are made once: the first request runs the route, the others
 wait for it and replay what it stored. Requests that carry credentials (Authorization,
 Cookie) and answers that set a cookie are never stored, nor are bodies larger than the
@@ -30,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.api.accept import accepts_gzip
 from app.api.http_dates import http_date, parse_http_date
 from app.db.version_probe import VersionProbe
+from app.domain.read_scopes import READS, parse_reads
 from app.middleware.response_cache import CachedResponse, ResponseCache
 
 # Headers that select the representation: part of the tag, and named in Vary. Of
@@ -53,15 +56,20 @@ def request_headers(scope: Scope) -> dict[str, str]:
     return found
 
 
-def entity_tag(version: int, scope: Scope, headers: Mapping[str, str], day: str = "") -> str:
+def request_key(scope: Scope, headers: Mapping[str, str], day: str = "") -> str:
+    """What chooses an answer, but for the data: the URL and the headers in VARY. The day is
+    in it too: a mission's status and a figure's age are said for it, so no answer (nor its
+    tag) outlives the day it was made for."""
     url = (
         f"{scope.get('scheme', 'http')}://{headers.get('host', '')}{scope['path']}"
         f"?{scope.get('query_string', b'').decode('latin-1')}"
     )
     coding = "gzip" if accepts_gzip(headers.get("accept-encoding")) else "identity"
-    # The day: a mission's status and a figure's age are said for it, so no answer (nor its
-    # tag) outlives the day it was made for.
-    material = "\n".join([str(version), day, url, f"accept:{headers.get('accept', '')}", coding])
+    return "\n".join([day, url, f"accept:{headers.get('accept', '')}", coding])
+
+
+def entity_tag(version: int, key: str) -> str:
+    material = f"{version}\n{key}"
     return '"' + hashlib.sha256(material.encode()).hexdigest()[:32] + '"'
 
 
@@ -117,6 +125,10 @@ class HttpCache:
             self._probe = VersionProbe(engine)
         return self._probe.read()
 
+    def _touched(self, after: int, upto: int) -> frozenset[str] | None:
+        """What the versions after `after` up to `upto` touched (None: everything)."""
+        return self._probe.touched(after, upto) if self._probe is not None else None
+
     def close(self) -> None:
         if self._probe is not None:
             self._probe.close()
@@ -140,7 +152,8 @@ class HttpCache:
             return
         before = self.data_version()
         headers = request_headers(scope)
-        tag = entity_tag(before[0], scope, headers, self.today().isoformat()) if before else None
+        key = request_key(scope, headers, self.today().isoformat())
+        tag = entity_tag(before[0], key) if before else None
         if tag and _matches(headers.get("if-none-match", ""), tag):
             await self._not_modified(send, tag)
             return
@@ -151,19 +164,19 @@ class HttpCache:
         )
         building: asyncio.Event | None = None
         if storable and before is not None and tag is not None:
-            self.responses.see_version(before[0])
-            cached = self.responses.get(tag)
+            self.responses.see_version(before[0], self._touched)
+            cached = self.responses.get(key)
             if cached is None and tag in self._building:
                 # Another request is making this very answer: wait for it rather than make
                 # it again (a burst of readers after a write builds each page once).
                 await self._building[tag].wait()
-                cached = self.responses.get(tag)
+                cached = self.responses.get(key)
             if cached is not None:
                 await self._replay(send, cached, head, headers)
                 return
             if tag not in self._building and not head:  # a HEAD keeps no body to share
                 building = self._building[tag] = asyncio.Event()
-        responder = _Responder(self, send, scope, head, before, tag, headers, store=storable)
+        responder = _Responder(self, send, scope, head, before, key, headers, store=storable)
         try:
             await self.app(scope, receive, responder)
         finally:
@@ -236,13 +249,15 @@ class _Responder:
         scope: Scope,
         head: bool,
         before: tuple[int, datetime] | None,
-        tag: str | None,
+        key: str,
         request_headers: Mapping[str, str],
         *,
         store: bool = False,
     ) -> None:
         self.cache, self.send, self.scope, self.head = cache, send, scope, head
-        self.before, self.tag, self.request_headers = before, tag, request_headers
+        self.before, self.key, self.request_headers = before, key, request_headers
+        self.tag = entity_tag(before[0], key) if before is not None else None
+        self.reads: frozenset[str] | None = None
         self.suppress_body = head
         # A GET's 200 is kept while it fits; HEAD has no body to keep.
         self.store = store and not head
@@ -286,11 +301,15 @@ class _Responder:
             headers=self.start_headers,
             body=b"".join(self.chunks),
             last_modified=self.modified or self.before[1],
+            reads=self.reads,
         )
-        self.cache.responses.put(self.tag, self.before[0], entry)
+        self.cache.responses.put(self.key, self.before[0], entry)
 
     def _start(self, message: Message) -> Message:
         headers = MutableHeaders(scope=message)
+        if READS in headers:  # for this layer alone
+            self.reads = parse_reads(headers[READS])
+            del headers[READS]
         varies = {v.strip().lower() for v in headers.get("vary", "").split(",")}
         for name in VARY:
             if name.lower() not in varies:

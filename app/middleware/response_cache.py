@@ -1,14 +1,18 @@
-"""Finished GET responses kept in memory, keyed on the data version and what was asked.
+"""Finished GET responses kept in memory, keyed on what was asked, each valid from the data
+version it was made at until a write touches what it read.
 
-A key holds the data version, so an answer written before a change can never be found after
-it: there is nothing to invalidate. When a new version is seen, older entries can never be hit
-again and are dropped at once, so memory goes back to the new version's answers only.
+Each answer names the scopes it read (app.domain.read_scopes; None: everything). When a newer
+version is seen, the cache learns what the versions since touched and drops the answers that
+read any of it; the others stay, valid at the new version too, with the tag they went out with.
 """
 
 import functools
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from app.domain.read_scopes import touched_any
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class CachedResponse:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     last_modified: datetime
+    reads: frozenset[str] | None = None  # the scopes it read; None: everything
 
     @functools.cached_property
     def tag(self) -> str:
@@ -46,11 +51,15 @@ class ResponseCache:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def see_version(self, version: int) -> None:
-        """Forget every answer of an older version (keys of other versions can never match)."""
+    def see_version(
+        self, version: int, touched: Callable[[int, int], frozenset[str] | None]
+    ) -> None:
+        """Move on to a newer version: forget every answer that read a scope the versions in
+        between touched, as `touched(after, upto)` tells (None: everything)."""
         if self._version is not None and version > self._version:
-            self._entries.clear()
-            self._bytes = 0
+            changed = touched(self._version, version) if self._entries else None
+            for key in [k for k, e in self._entries.items() if touched_any(e.reads, changed)]:
+                self._bytes -= self._entries.pop(key).size
         if self._version is None or version > self._version:
             self._version = version
 

@@ -1,28 +1,54 @@
 """The data version: one counter that every committed change of the data moves on."""
 
+from collections.abc import Iterable
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, RootTransaction, func, select, update
+from sqlalchemy import Connection, RootTransaction, delete, func, insert, literal, select, update
 from sqlmodel import Session, col
 
-from app.db.tables import DataState, utcnow
+from app.db.tables import DataState, VersionScope, utcnow
 from app.db.version_probe import CHANNEL
+from app.domain.read_scopes import EVERYTHING
+
+# Versions whose scopes are kept: a process that fell further behind than this (it served
+# nothing for that many writes) finds no rows for the versions it missed and forgets every
+# cached answer, which is always right.
+SCOPES_KEPT = 10_000
+_CURRENT_VERSION = select(col(DataState.version)).where(col(DataState.id) == 1).scalar_subquery()
 
 
-def bump_data_version(session: Session) -> None:
+def bump_data_version(session: Session, *, narrow: bool = False) -> None:
     """Call inside the transaction that changes the data, so the two commit together. On
     PostgreSQL the change is also announced to every process listening (the version probes
     of app.db.version_probe); the server delivers the message only once the transaction
-    commits, and never if it rolls back."""
+    commits, and never if it rolls back.
+
+    The new version touches everything, unless the write is `narrow`: then it touches only
+    the scopes its writers name with `touch` (see app.domain.read_scopes)."""
     _READ_IN.pop(session.connection().get_transaction(), None)  # type: ignore[arg-type]
     session.execute(
         update(DataState)
         .where(col(DataState.id) == 1)
         .values(version=DataState.version + 1, changed_at=utcnow())
     )
+    session.execute(
+        delete(VersionScope).where(col(VersionScope.version) <= _CURRENT_VERSION - SCOPES_KEPT)
+    )
+    if not narrow:
+        touch(session, [EVERYTHING])
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(func.pg_notify(CHANNEL, "")))
+
+
+def touch(session: Session, scopes: Iterable[str]) -> None:
+    """Record that the version this transaction moved to touches these scopes."""
+    for scope in dict.fromkeys(scopes):
+        session.execute(
+            insert(VersionScope).from_select(
+                ["version", "scope"], select(_CURRENT_VERSION, literal(scope))
+            )
+        )
 
 
 # Made once: every list reads the version (see app.queries.version_memo), and making the

@@ -21,17 +21,20 @@ def take_write_lock(session: Session) -> None:
 
 
 @contextmanager
-def write_transaction(session: Session) -> Iterator[datetime]:
+def write_transaction(session: Session, *, narrow: bool = False) -> Iterator[datetime]:
     """Run a write in one transaction and yield its instant (every row it records carries it).
 
     The write lock is taken first (`take_write_lock` on SQLite; on PostgreSQL the data
     version's UPDATE locks the row of `data_state`), so concurrent writers (in any process)
     queue here and each one reads what the previous committed. The instant is taken after
-    the lock, so instants follow commit order and `as_of` reads agree with what was served."""
+    the lock, so instants follow commit order and `as_of` reads agree with what was served.
+
+    A `narrow` write only writes fact versions, each naming what it touches (add_version);
+    any other write touches everything (see app.domain.read_scopes)."""
     session.rollback()  # end the read-only transaction a token check may have opened
     try:
         take_write_lock(session)
-        bump_data_version(session)
+        bump_data_version(session, narrow=narrow)
         yield utcnow()
         session.commit()
     except BaseException:

@@ -17,7 +17,9 @@ from app.db.tables import (
     FactCitation,
 )
 from app.domain.dates import interval
+from app.domain.read_scopes import fact_write_scopes
 from app.domain.spec import FactIn
+from app.queries.state import touch
 
 # Who wrote a record: the curated seed files, or the write API.
 API_ORIGIN = "api"
@@ -152,6 +154,8 @@ def add_version(
     session.add(row)
     session.flush()
     assert row.row_id is not None
+    kinds = [previous.kind, row.kind] if previous is not None else [row.kind]
+    touch(session, fact_write_scopes(fact_id, kinds))
     session.add_all(
         FactCitation(fact_row_id=row.row_id, citation_id=citation_id, position=position)
         # Two quotes that find the same span are one citation (the link's key is the pair).

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 
 from app.api.csv_columns import (
     ACTOR_COLUMNS,
@@ -24,6 +24,7 @@ from app.api.formats import CSV_MEDIA_TYPE, CsvColumn
 from app.api.routes.changes import CHANGE_COLUMNS
 from app.api.routing import api_router
 from app.api.sessions import SessionDep
+from app.domain.read_scopes import ENTITIES, reads_header
 from app.domain.vocabulary import Group, kinds_in
 from app.queries import entities
 
@@ -135,13 +136,14 @@ def _resource(dataset: Dataset, base: str) -> dict[str, Any]:
     summary="Every CSV as a Frictionless Data Package",
     responses={200: {"description": "A Data Package descriptor (frictionlessdata.io)."}},
 )
-def datapackage(request: Request, session: SessionDep) -> dict[str, Any]:
+def datapackage(request: Request, response: Response, session: SessionDep) -> dict[str, Any]:
     """A Data Package describing each CSV this API serves (facts, citations, sources,
     missions, countries, actors, events, changes): where to fetch it, its Table Schema
     (types, enums from the vocabulary, primary and foreign keys, missing values), the license
     and the sources the data is traced to. `frictionless validate` reads it as it is; pandas,
     R and DuckDB read each resource's `path` as CSV."""
     base = str(request.base_url).rstrip("/")
+    response.headers.update(reads_header([ENTITIES]))  # the sources and the vocabulary
     return {
         "profile": "data-package",
         "name": "mission-facts",

@@ -65,7 +65,7 @@ def add_fact(
     stored source (`POST /sources` first) and quotes it verbatim (a quote not in the text is a
     422 naming it), `as_stated` words lie inside the quotes, a derived value is computed from
     its inputs, never sent. Nothing is written unless everything holds."""
-    with write_transaction(session) as now:
+    with write_transaction(session, narrow=True) as now:
         row = create_fact(session, spec, at=now, by=token.name)
     return _answer(session, row, response)
 
@@ -89,7 +89,7 @@ def replace_fact(
     this one are recomputed as new versions too. Sending what is already stored changes
     nothing."""
     spec = FactIn.model_validate(correction.model_dump(exclude={"reason"}))
-    with write_transaction(session) as now:
+    with write_transaction(session, narrow=True) as now:
         row = correct_fact(
             session,
             fact_id,
@@ -142,7 +142,7 @@ def patch_fact(
         reason = Reason.model_validate({"reason": patch.pop("reason", None)}).reason
     except ValidationError as error:
         raise RequestValidationError(in_body(error)) from None
-    with write_transaction(session) as now:
+    with write_transaction(session, narrow=True) as now:
         current = latest_version(session, fact_id)
         if current is None:
             raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
@@ -180,7 +180,7 @@ def delete_fact(
     """Nothing is deleted: the fact gets a last version marked `retracted` with the reason. It
     leaves every list, but `/facts/{id}` still answers with it (and its status), its history
     keeps every version, and `as_of` reads before the retraction still show it."""
-    with write_transaction(session) as now:
+    with write_transaction(session, narrow=True) as now:
         row = retract_fact(
             session, fact_id, reason=reason, if_match=if_match, at=now, by=token.name
         )

@@ -37,6 +37,7 @@ from app.api.schemas import (
 from app.api.sessions import SessionDep
 from app.db.tables import Source
 from app.domain.entity_tags import record_tag
+from app.domain.read_scopes import fact_scope, reads_header
 from app.domain.search_text import QuerySyntaxError, SearchQuery, parse_query
 from app.domain.vocabulary import FACT_KINDS, DateMatch, Qualifier
 from app.queries.facts import BY_KIND, fact_versions
@@ -162,6 +163,7 @@ def get_one_fact(
     fact = current_fact(session, fact_id)
     response.headers.update(last_modified([fact.recorded_at]))
     response.headers["ETag"] = record_tag(fact.version, reading_day(session))
+    response.headers.update(reads_header([fact_scope(fact_id)]))
     return fact
 
 
@@ -197,6 +199,7 @@ STYLE_MEDIA_TYPES = {
 def cite_fact(
     fact_id: FactIdPath,
     request: Request,
+    response: Response,
     session: SessionDep,
     format: Annotated[
         str | None,
@@ -231,6 +234,10 @@ def cite_fact(
         raise invalid("query", "style", "a style is one text answer: leave out format=json")
     context = fact_context(session, fact_id)
     fact, inputs = context.fact, context.inputs
+    # What it reads of the facts: this one, and the terms of a derived figure (each, found
+    # or not).
+    terms = fact.derivation.derived_from if fact.derivation else []
+    reads = reads_header(fact_scope(f) for f in [fact_id, *terms])
     permalink = str(request.url_for("get_one_fact", fact_id=fact.id))
     text = context.attribution(permalink)
     parts = context.sentence
@@ -245,10 +252,13 @@ def cite_fact(
         style = CiteStyle.text
     if style is not None:
         media_type = STYLE_MEDIA_TYPES[style]
-        return Response(renderings[style] + "\n", media_type=f"{media_type}; charset=utf-8")
+        return Response(
+            renderings[style] + "\n", media_type=f"{media_type}; charset=utf-8", headers=reads
+        )
     source_ids = context.cited_source_ids
     sources = context.sources
     cited = [_citation_source(sources[sid]) for sid in source_ids]
+    response.headers.update(reads)
     return Attribution(
         fact_id=fact.id,
         text=text,
@@ -277,7 +287,7 @@ def _citation_source(source: Source) -> CitationSource:
     response_model=FactHistory,
     responses=problem_responses(404, 422),
 )
-def fact_history(fact_id: FactIdPath, session: SessionDep) -> FactHistory:
+def fact_history(fact_id: FactIdPath, response: Response, session: SessionDep) -> FactHistory:
     """All versions, oldest first: each with its status (current, superseded, retracted),
     when it was recorded and superseded, the name of the token that wrote it (or `seed`),
     the reason given, and the fact as that version states it. With `as_of`, the history as
@@ -287,6 +297,7 @@ def fact_history(fact_id: FactIdPath, session: SessionDep) -> FactHistory:
         raise HTTPException(404, f"No fact with id {fact_id!r}. See GET /facts.")
     records = present_facts(session, rows)
     as_of = reading_as_of(session)
+    response.headers.update(reads_header([fact_scope(fact_id)]))
     return FactHistory(
         id=fact_id,
         versions=[

@@ -26,6 +26,7 @@ from app.api.present import (
     match_document,
 )
 from app.api.schemas import FactList, FactOut, Page
+from app.domain.read_scopes import kind_scope, reads_header
 from app.domain.search_text import SearchQuery
 from app.queries.facts import (
     BY_DATE,
@@ -228,7 +229,7 @@ def fact_list(
             "list_note": " ".join(notes) or None,
         }
 
-    return entity_list(
+    answer = entity_list(
         request,
         session,
         page,
@@ -244,3 +245,10 @@ def fact_list(
         row_of=lambda row: row,  # a row of the fact's columns (and its sort values after)
         documents=documents,
     )
+    kinds = filters.get("kinds")
+    if kinds is not None and search is None:
+        # Every filter is a condition on a fact's own columns, so a list of some kinds reads
+        # the facts of those kinds alone: a write of another kind leaves it as it is. Not so
+        # a search: its relevance weighs words by how rare they are among all facts.
+        answer.headers.update(reads_header(kind_scope(kind) for kind in kinds))
+    return answer

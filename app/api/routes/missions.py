@@ -54,6 +54,7 @@ from app.api.schemas import (
     UnknownFigure,
 )
 from app.api.sessions import SessionDep
+from app.domain.read_scopes import kind_scope, reads_header
 from app.domain.vocabulary import (
     VOCABULARY,
     CaveatCode,
@@ -61,6 +62,7 @@ from app.domain.vocabulary import (
     Group,
     MissionStatus,
     funding_parts,
+    funding_stages,
     kinds_in,
     mandate_parts,
     quantity_kinds,
@@ -285,9 +287,12 @@ def get_funding(
     mission = require_mission(session, slug)
     kinds = [*kinds_in(Group.funding), *kinds_in(Group.donor)]
     facts = present_facts(session, select_facts(session, missions=[slug], kinds=kinds))
+    # The facts it reads: these kinds, and those of the money by stage.
+    reads = reads_header(kind_scope(kind) for kind in [*kinds, *funding_stages()])
     if output.rows:
         columns = fact_columns(kinds=kinds)
-        return rows_response(output, columns, facts, filename=csv_filename(request))
+        return rows_response(output, columns, facts, filename=csv_filename(request), headers=reads)
+    response.headers.update(reads)
     response.headers.update(last_modified(fact.recorded_at for fact in facts))
     by_kind = {fact.kind: fact for fact in facts if fact.kind in kinds_in(Group.funding)}
     donors = [fact for fact in facts if fact.kind in kinds_in(Group.donor)]

@@ -19,6 +19,7 @@ from app.api.routing import api_router
 from app.api.schemas import Page, SourceDetail, SourceSummary
 from app.api.sessions import SessionDep, WriteSessionDep
 from app.db.tables import Source
+from app.domain.read_scopes import ENTITIES, reads_header
 from app.domain.spec import SourceUpload
 from app.queries import entities
 from app.queries.citations import citations_of_source
@@ -51,7 +52,7 @@ def list_sources(
     ] = None,
 ) -> Page[SourceSummary] | Response:
     """The documents every fact is traced to, with their metadata (not their text)."""
-    return entity_list(
+    answer = entity_list(
         request,
         session,
         page,
@@ -64,6 +65,8 @@ def list_sources(
         present=_summaries,
         columns=SOURCE_COLUMNS,
     )
+    answer.headers.update(reads_header([ENTITIES]))  # sources alone, no fact
+    return answer
 
 
 def _summaries(session: Session, rows: Sequence[Source]) -> list[SourceSummary]:
