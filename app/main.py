@@ -4,6 +4,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
@@ -88,6 +89,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # paused requests for tens of milliseconds under load).
     gc.collect()
     gc.freeze()
+    # Routes run in worker threads, which share one interpreter lock: past a few, more of
+    # them at once only hold more half-built answers in memory (see Settings.worker_threads).
+    to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     async with trimming():
         yield
     app.state.engine.dispose()

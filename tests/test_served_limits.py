@@ -10,8 +10,12 @@ from collections import Counter
 
 import httpx
 import pytest
+from anyio import to_thread
+from fastapi.testclient import TestClient
 
-from tests.conftest import DatabaseFactory, migrated_and_seeded
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.support.db_state import half_written_facts
 from tests.support.editing import fixture_source, numbered_fact, write_token
 from tests.support.servers import serving
@@ -285,3 +289,14 @@ def test_running_out_of_file_handles_does_not_flood_the_log(
     # One line a second at most for the same complaint: kilobytes, not megabytes.
     assert log_path.stat().st_size < 100_000, log_path.stat().st_size
     assert text.count("out of system resource") <= 15
+
+
+@pytest.mark.parametrize("threads", [1, 3])
+def test_a_process_runs_as_many_routes_at_once_as_its_worker_threads(
+    seeded_url: str, threads: int
+) -> None:
+    settings = Settings(database_url=seeded_url, seed_dir=SEED_DIR, worker_threads=threads)
+    with TestClient(create_app(settings)) as client:
+        limiter = client.portal.call(to_thread.current_default_thread_limiter)
+        assert limiter.total_tokens == threads
+        assert client.get("/facts/mss-funding-received").status_code == 200
