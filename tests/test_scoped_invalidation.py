@@ -128,19 +128,23 @@ def test_a_change_of_kind_empties_the_lists_of_both_kinds(
     _assert_as_made_afresh(reader, fresh)
 
 
+def _donor(fact_id: str, country: str) -> dict[str, Any]:
+    return {
+        "id": fact_id,
+        "kind": "funding.donor",
+        "summary": "Test fixture: a donor that pledged more.",
+        "mission": "mss",
+        "country": country,
+        "cite": [{"quote": "Donors pledged $5 million more", "source": fixture_source()["id"]}],
+    }
+
+
 def test_every_kept_answer_is_the_fresh_answer_after_each_write(
     editor: Editor, fresh: TestClient
 ) -> None:
     reader = editor.client
     editor.with_source()
-    donor = {
-        "id": "test-donor-fixture",
-        "kind": "funding.donor",
-        "summary": "Test fixture: a donor that pledged more.",
-        "mission": "mss",
-        "country": "CAN",
-        "cite": [{"quote": "Donors pledged $5 million more", "source": fixture_source()["id"]}],
-    }
+    donor = _donor("test-donor-fixture", "CAN")
     writes = [
         lambda: editor.post("/facts", donor),
         lambda: _correct(editor, "mss-funding-unallocated", summary="Test fixture: unallocated."),
@@ -164,6 +168,19 @@ def test_any_other_write_empties_every_kept_answer(editor: Editor) -> None:
     _rebuilt(reader)
     editor.with_source()  # a new source: not a fact version, so it touches everything
     assert _rebuilt(reader) == set(PATHS)
+
+
+def test_a_fact_naming_a_country_not_yet_stored_empties_every_kept_answer(
+    editor: Editor, fresh: TestClient
+) -> None:
+    reader = editor.client
+    editor.with_source()
+    _rebuilt(reader)
+    # The write stores the country too (every list of countries shows it), so it is not
+    # only a fact version.
+    assert editor.post("/facts", _donor("test-donor-new-country", "NOR")).status_code == 201
+    assert _rebuilt(reader) == set(PATHS)
+    _assert_as_made_afresh(reader, fresh)
 
 
 def test_a_version_without_scopes_is_read_as_touching_everything(

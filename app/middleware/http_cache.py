@@ -176,7 +176,7 @@ class HttpCache:
                 return
             if tag not in self._building and not head:  # a HEAD keeps no body to share
                 building = self._building[tag] = asyncio.Event()
-        responder = _Responder(self, send, scope, head, before, key, headers, store=storable)
+        responder = _Responder(self, send, scope, head, before, (key, tag), headers, store=storable)
         try:
             await self.app(scope, receive, responder)
         finally:
@@ -249,14 +249,14 @@ class _Responder:
         scope: Scope,
         head: bool,
         before: tuple[int, datetime] | None,
-        key: str,
+        key_and_tag: tuple[str, str | None],
         request_headers: Mapping[str, str],
         *,
         store: bool = False,
     ) -> None:
         self.cache, self.send, self.scope, self.head = cache, send, scope, head
-        self.before, self.key, self.request_headers = before, key, request_headers
-        self.tag = entity_tag(before[0], key) if before is not None else None
+        self.before, self.request_headers = before, request_headers
+        self.key, self.tag = key_and_tag  # the tag: None when there is no version yet
         self.reads: frozenset[str] | None = None
         self.suppress_body = head
         # A GET's 200 is kept while it fits; HEAD has no body to keep.

@@ -21,8 +21,10 @@ from app.domain.derivation import Figure, derive
 from app.domain.entity_tags import record_tag, version_tag
 from app.domain.errors import Conflict, Invalid, NotFound, StaleVersion
 from app.domain.quotes import words_outside_quotes
+from app.domain.read_scopes import EVERYTHING
 from app.domain.spec import FactIn
 from app.queries.search import index_fact_versions
+from app.queries.state import touch
 from app.writes.citing import citation_ids, cite_of, cited_spans, resolve_citations
 from app.writes.versions import API_ORIGIN, add_version, fact_content, retract, same_content
 
@@ -68,6 +70,8 @@ def _check_references(session: Session, spec: FactIn) -> None:
         country = lookup_country(spec.country)
         assert country is not None  # the input model checked the code
         session.add(Country(**country.fields()))
+        # A new country is more than a fact version: every list of countries shows it.
+        touch(session, [EVERYTHING])
 
 
 def _derived_value(session: Session, spec: FactIn) -> tuple[float | None, str | None, str | None]:
