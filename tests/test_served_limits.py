@@ -297,6 +297,7 @@ def test_a_process_runs_as_many_routes_at_once_as_its_worker_threads(
 ) -> None:
     settings = Settings(database_url=seeded_url, seed_dir=SEED_DIR, worker_threads=threads)
     with TestClient(create_app(settings)) as client:
+        assert client.portal is not None  # the app's event loop, while the client is open
         limiter = client.portal.call(to_thread.current_default_thread_limiter)
         assert limiter.total_tokens == threads
         assert client.get("/facts/mss-funding-received").status_code == 200
