@@ -238,7 +238,8 @@ def fact_list(
         sorting=search_sorting or (BY_DATE if by_date else BY_KIND),
         sort=sort,
         present=present,
-        columns=fact_columns(kinds=filters.get("kinds")),
+        # A JSON answer writes no columns: they are worked out for the row formats alone.
+        columns=fact_columns(kinds=filters.get("kinds")) if output.rows else (),
         modified=lambda row: row.recorded_at,
         envelope=FactList,
         said_of_the_list=said_of_the_list,
