@@ -9,8 +9,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import create_engine
 
-# Up to as many connections as the server's worker threads (40), opened only when needed: a
-# request never waits for another to give its connection back.
+# Up to forty connections, opened only when needed: as many as routes may run at once
+# (MISSION_FACTS_WORKER_THREADS, 8 unless raised) with the streams still writing long lists,
+# so a request never waits for another to give its connection back.
 POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
 SQLITE_HEAP_BYTES = 32 * 1024 * 1024
 WRITE_LOCK_WAIT_MS = 30_000
