@@ -181,10 +181,15 @@ def soak(
     return SoakResult(seconds, connections, samples, tally.requests, tally.writes, tally.errors)
 
 
-def serve_for_soak(database_url: str, port: int, log: IO[str]) -> tuple[subprocess.Popen, str]:
-    """Start `mission-facts serve` (write limits off, so the editor is never refused) and
-    create its token; returns the process and the token."""
+def serve_for_soak(
+    database_url: str, port: int, log: IO[str], *, cache_mb: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start `mission-facts serve` (write limits off, so the editor is never refused; its
+    response cache of `cache_mb` when given) and create its token; returns the process and
+    the token."""
     env = {**os.environ, "DATABASE_URL": database_url, **EDITOR_ENV}
+    if cache_mb is not None:
+        env["MISSION_FACTS_RESPONSE_CACHE_MB"] = str(cache_mb)
     cli = [sys.executable, "-m", "app.cli"]
     subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True)
     token = subprocess.run(

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
-from app.middleware.response_cache import CachedResponse, ResponseCache
+from app.middleware.response_cache import ENTRY_OVERHEAD, CachedResponse, ResponseCache
 from app.settings import Settings
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
 from tests.support.data_edits import FUNDING, NOTE, edit_summary
@@ -114,7 +114,9 @@ def _everything(after: int, upto: int) -> None:
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recently_used() -> None:
-    cache = ResponseCache(max_bytes=1000, max_entry_bytes=600)
+    # Room for two entries of 300 bytes with their overhead, and none of 700.
+    one = 300 + ENTRY_OVERHEAD
+    cache = ResponseCache(max_bytes=2 * one + 100, max_entry_bytes=one + 100)
     cache.see_version(1, _everything)
     cache.put("a", 1, _entry(300))
     cache.put("b", 1, _entry(300))
