@@ -89,8 +89,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # paused requests for tens of milliseconds under load).
     gc.collect()
     gc.freeze()
-    # Routes run in worker threads, which share one interpreter lock: past a few, more of
-    # them at once only hold more half-built answers in memory (see Settings.worker_threads).
+    # Routes run in worker threads, which share one interpreter lock: how many run at once
+    # is a setting (see Settings.worker_threads for why it is not lower by default).
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     async with trimming():
         yield

@@ -10,7 +10,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import create_engine
 
 # Up to forty connections, opened only when needed: as many as routes may run at once
-# (MISSION_FACTS_WORKER_THREADS, 8 unless raised) with the streams still writing long lists,
+# (MISSION_FACTS_WORKER_THREADS, 40 by default) with the streams still writing long lists,
 # so a request never waits for another to give its connection back.
 POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
 SQLITE_HEAP_BYTES = 32 * 1024 * 1024
