@@ -32,8 +32,9 @@ class Settings(BaseSettings):
     response_cache_mb: int = Field(
         default=32,
         ge=0,
-        description="Megabytes of finished GET answers each process keeps in memory, keyed on "
-        "the data version (0: none). Repeated reads are then answered without a query.",
+        description="Megabytes of finished GET answers each process keeps in memory (0: none), "
+        "each until a write touches what it read. Repeated reads are then answered without "
+        "a query.",
     )
     cors_origins: str = Field(
         default="*",

@@ -270,8 +270,9 @@ class FactCitation(SQLModel, table=True):
 
 
 class DataState(SQLModel, table=True):
-    """One row: a counter every committed change of the data bumps. Validators (ETags) and
-    caches are keyed on it, so they change when the data does and survive restarts."""
+    """One row: a counter every committed change of the data bumps. Validators (ETags) are
+    made from it and the response cache follows it (with what each version touched, in
+    data_version_scope), so answers change when their data does and tags survive restarts."""
 
     __tablename__ = "data_state"
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)

@@ -1,7 +1,9 @@
 """Knowing the data version on every request, cheaply and fresh.
 
-Every cached answer is keyed on the data version, so it must be known for every request, and
-it must reflect writes that other processes committed a moment ago. A pooled SQLAlchemy
+Every cached answer is valid from the data version it was made at until a write touches what
+it read, so the version must be known for every request (and, when it moved, what the versions
+since touched: `touched`), and it must reflect writes that other processes committed a moment
+ago. A pooled SQLAlchemy
 connection checked out in a worker thread costs more than serving a cached answer does, so
 each process keeps one plain driver connection of its own and uses it on the event loop.
 

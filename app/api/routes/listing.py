@@ -229,6 +229,7 @@ def fact_list(
             "list_note": " ".join(notes) or None,
         }
 
+    kinds = filters.get("kinds")
     answer = entity_list(
         request,
         session,
@@ -239,14 +240,13 @@ def fact_list(
         sort=sort,
         present=present,
         # A JSON answer writes no columns: they are worked out for the row formats alone.
-        columns=fact_columns(kinds=filters.get("kinds")) if output.rows else (),
+        columns=fact_columns(kinds=kinds) if output.rows else (),
         modified=lambda row: row.recorded_at,
         envelope=FactList,
         said_of_the_list=said_of_the_list,
         row_of=lambda row: row,  # a row of the fact's columns (and its sort values after)
         documents=documents,
     )
-    kinds = filters.get("kinds")
     if kinds is not None and search is None:
         # Every filter is a condition on a fact's own columns, so a list of some kinds reads
         # the facts of those kinds alone: a write of another kind leaves it as it is. Not so
