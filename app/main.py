@@ -90,7 +90,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     # Routes run in worker threads, which share one interpreter lock: how many run at once
-    # is a setting (see Settings.worker_threads for why it is not lower by default).
+    # is a setting (Settings.worker_threads).
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads
     async with trimming():
         yield

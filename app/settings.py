@@ -55,13 +55,13 @@ class Settings(BaseSettings):
     )
 
     worker_threads: int = Field(
-        default=40,
+        default=8,
         ge=1,
         description="Routes a process runs at once, each in a worker thread; the others wait "
-        "their turn. Under one interpreter lock fewer threads serve uncached reads faster "
-        "and in less memory (8: 13% faster, 12 MB less, docs/benchmarks.md), but a request "
-        "waiting for a thread may already hold a database connection: with many more "
-        "connections than threads the pool can run dry (seen on PostgreSQL at 64).",
+        "their turn. Under one interpreter lock fewer threads serve uncached reads faster and "
+        "in less memory than anyio's 40 (docs/benchmarks.md). Work on a connection a request "
+        "already holds does not wait for these threads (app.api.held_connections), so any "
+        "number is safe however many requests come at once.",
     )
 
     read_only: bool = Field(

@@ -130,3 +130,33 @@ def test_concurrent_writers_lose_nothing_and_readers_see_whole_records(
             changes = client.get("/changes", params={"limit": 500, "since": "2000-01-01"}).json()
             logged = [c for c in changes["items"] if c["record_id"].startswith("test-concurrent")]
             assert len(logged) == WRITERS * VERSIONS + len(shared)
+
+
+READERS = 80  # twice the connections the pool lends (app.db.engine.POOL)
+
+
+def test_more_readers_than_the_pool_holds_are_all_answered_by_a_few_threads(
+    make_database: DatabaseFactory,
+) -> None:
+    """A server running two routes at a time, read by more clients at once than its pool
+    has connections. A request that has read gives its connection back without waiting for
+    a route's thread, so the routes never wait for connections held by requests that wait
+    for them (on PostgreSQL the connection goes back in a worker thread: the pool ran dry
+    when that thread was one of the routes')."""
+    url = migrated_and_seeded(make_database())
+    settings = {"MISSION_FACTS_WORKER_THREADS": "2", "MISSION_FACTS_RESPONSE_CACHE_MB": "0"}
+    statuses: list[int] = []
+    start = threading.Barrier(READERS)
+
+    def read(base: str, n: int) -> None:
+        paths = (f"/facts?limit={1 + n % 50}", "/missions/mss", f"/facts?limit={50 - n % 50}")
+        # Longer than the pool waits for a connection (30 s): a dry pool fails the request.
+        with httpx.Client(base_url=base, timeout=60) as client:
+            start.wait()
+            for path in paths:
+                statuses.append(client.get(path).status_code)
+
+    with serving(url, settings=settings) as base:
+        errors = _run_all([functools.partial(read, base, n) for n in range(READERS)])
+    assert errors == []
+    assert statuses == [200] * (3 * READERS)

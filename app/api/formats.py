@@ -16,6 +16,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
 from app.api.accept import prefers
+from app.api.held_connections import iterate_holding
 from app.api.problems import invalid
 
 T = TypeVar("T")
@@ -180,9 +181,10 @@ def rows_stream(
     *,
     filename: str,
 ) -> StreamingResponse:
-    """A list too long to hold, in the row format asked for, a batch at a time."""
+    """A list too long to hold, in the row format asked for, a batch at a time. Each batch
+    is read on the connection the stream holds, in a thread not queued behind the routes."""
     return StreamingResponse(
-        _row_lines(output, columns, batches),
+        iterate_holding(_row_lines(output, columns, batches)),
         media_type=ROW_MEDIA_TYPES[output.name],
         headers=_row_headers(output, filename, None),
     )

@@ -5,10 +5,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 import anyio
-import anyio.to_thread
 from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
+from app.api.held_connections import run_holding
 from app.api.problems import invalid
 from app.queries.moment import AS_OF, DAY, STALE_BEFORE
 
@@ -66,7 +66,8 @@ async def get_session(
     Opening one touches no database (its connection is taken at the first query, in the
     route's thread); closing gives the connection back to the pool, which ends its read
     transaction: on SQLite a call into the library, done here; over a network, a round trip,
-    done in a worker thread so the event loop never waits for the database."""
+    done in a worker thread so the event loop never waits for the database, and one not
+    queued behind the routes (app.api.held_connections)."""
     moment = parse_as_of(as_of)
     engine = request.app.state.engine
     session = Session(engine)
@@ -80,7 +81,7 @@ async def get_session(
         else:
             # Shielded: a client that goes away must not leave the connection checked out.
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(session.close)
+                await run_holding(session.close)
 
 
 def get_write_session(request: Request) -> Iterator[Session]:

@@ -35,11 +35,17 @@ class Server:
         return self.output.read()
 
 
-def start_server(database_url: str, *args: str, log: IO[str] | None = None) -> Server:
+def start_server(
+    database_url: str,
+    *args: str,
+    log: IO[str] | None = None,
+    settings: dict[str, str] | None = None,
+) -> Server:
     """Start a real `mission-facts serve` process on a free port and wait for its first 200.
-    Its output goes to `log`, or to a temporary file: a busy server never blocks on a pipe."""
+    Its output goes to `log`, or to a temporary file: a busy server never blocks on a pipe.
+    `settings` are environment variables the process is given besides the database's URL."""
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, **(settings or {}), "DATABASE_URL": database_url}
     output = log or tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by stop_server)
     process = subprocess.Popen(
         [*COMMAND, "serve", "--port", str(port), *args],
@@ -76,9 +82,14 @@ def stop_server(server: Server) -> None:
 
 
 @contextmanager
-def serving(database_url: str, *args: str, log: IO[str] | None = None) -> Iterator[str]:
+def serving(
+    database_url: str,
+    *args: str,
+    log: IO[str] | None = None,
+    settings: dict[str, str] | None = None,
+) -> Iterator[str]:
     """A real server for the duration of the block; yields its base URL."""
-    server = start_server(database_url, *args, log=log)
+    server = start_server(database_url, *args, log=log, settings=settings)
     try:
         yield server.base
     finally:

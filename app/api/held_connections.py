@@ -1,0 +1,43 @@
+"""Work on a database connection a request already holds never waits for a route's thread.
+
+Routes take turns in the worker threads (`Settings.worker_threads`). A request whose route
+has run still holds its connection until the session is closed; if closing it, or reading a
+stream's next batch, waited in the same queue as the routes, the routes running could wait
+for connections that only the waiting requests can give back, and with more requests at once
+than the pool lends, nothing would move again. So each such call runs under a limiter of its
+own (one token: it is one request's own work, done a call at a time); how many of them run
+at once is bounded by the pool itself, since each holds one of its connections.
+"""
+
+from collections.abc import AsyncIterator, Callable, Iterator
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+
+T = TypeVar("T")
+
+_DONE = object()
+
+
+async def run_holding(func: Callable[[], T]) -> T:
+    """`func()` in a worker thread, not queued behind the routes."""
+    return await anyio.to_thread.run_sync(func, limiter=anyio.CapacityLimiter(1))
+
+
+async def iterate_holding(items: Iterator[T]) -> AsyncIterator[T]:
+    """A sync iterator's items, each one made in a worker thread not queued behind the
+    routes. An iterator left early (a client gone) is closed there too, so a session it
+    holds gives its connection back then, not when the collector finds it."""
+    limiter = anyio.CapacityLimiter(1)
+    try:
+        while True:
+            item = await anyio.to_thread.run_sync(next, items, _DONE, limiter=limiter)
+            if item is _DONE:
+                return
+            yield item  # type: ignore[misc]
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(close, limiter=limiter)
