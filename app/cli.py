@@ -113,27 +113,35 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_database() -> None:
+def prepare_database() -> bool:
     """Migrate to head and seed an empty database (or index the records of one upgraded from
-    before search): what `serve` does before it listens."""
+    before search): what `serve` does before it listens. False, having said why, when the
+    seed is refused."""
     from app.db.engine import make_engine
     from app.db.migrate import at_head, startup_lock, upgrade
-    from app.writes.seed import (
-        database_is_empty,
-        index_records_written_before_search,
-        load_seed,
-    )
+    from app.writes.start_checks import database_is_empty, index_records_written_before_search
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
-    with startup_lock(engine):
-        if not at_head(engine):
-            upgrade(settings.database_url)
-        if database_is_empty(engine):
-            print(f"seeded an empty database: {load_seed(engine, settings.seed_dir)}")
-        elif index_records_written_before_search(engine):
-            print("indexed the records written before full-text search existed")
-    engine.dispose()
+    try:
+        with startup_lock(engine):
+            if not at_head(engine):
+                upgrade(settings.database_url)
+            if database_is_empty(engine):
+                # Only an empty database needs the seed's reader.
+                from app.writes.seed import load_seed
+                from app.writes.seed_files import SeedError
+
+                try:
+                    print(f"seeded an empty database: {load_seed(engine, settings.seed_dir)}")
+                except SeedError as exc:
+                    print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
+                    return False
+            elif index_records_written_before_search(engine):
+                print("indexed the records written before full-text search existed")
+    finally:
+        engine.dispose()
+    return True
 
 
 def raise_open_file_limit() -> None:
@@ -155,15 +163,10 @@ def _serve(args: argparse.Namespace) -> int:
     from app.http_server import PROTOCOL
     from app.logs import log_config
     from app.memory import limit_arenas
-    from app.writes.seed_files import SeedError
 
-    try:
-        if get_settings().read_only:
-            print("read-only: serving the database as it is, without migrating or seeding")
-        else:
-            prepare_database()
-    except SeedError as exc:
-        print(f"seed refused, not serving:\n{exc}", file=sys.stderr)
+    if get_settings().read_only:
+        print("read-only: serving the database as it is, without migrating or seeding")
+    elif not prepare_database():
         return 1
     settings = get_settings()
     raise_open_file_limit()

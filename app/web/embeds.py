@@ -124,7 +124,7 @@ def discovery_link(request: Request, path: str) -> str:
 
 
 def _card(request: Request, template: str, path: str, **context: Any) -> HTMLResponse:
-    page = templates.TemplateResponse(
+    page = templates().TemplateResponse(
         request, template, {"oembed_url": oembed_url(request, path), **context}
     )
     page.headers["Content-Security-Policy"] = EMBED_POLICY

@@ -57,7 +57,7 @@ router = api_router(
 
 def _page(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("public_path", request.scope.get(PUBLIC_PATH_KEY, request.url.path))
-    return templates.TemplateResponse(request, template, context, status_code=status_code)
+    return templates().TemplateResponse(request, template, context, status_code=status_code)
 
 
 def _shown(identifier: str, limit: int = 120) -> str:

@@ -1,14 +1,23 @@
 """The Jinja2 environment of the pages: autoescaped, strict about undefined names, and with
-the wording functions as filters, so templates never format a number themselves."""
+the wording functions as filters, so templates never format a number themselves.
 
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+Built at the first page, not at import: jinja2 and the templates are a part of a start (and
+of the memory of a process) that a server answering only JSON never needs."""
+
+import functools
+from typing import TYPE_CHECKING
 
 from app.api import wording
 from app.domain.vocabulary import VOCABULARY
 
+if TYPE_CHECKING:
+    from fastapi.templating import Jinja2Templates
+    from jinja2 import Environment
 
-def _environment() -> Environment:
+
+def _environment() -> "Environment":
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
     environment = Environment(
         loader=PackageLoader("app.web", "templates"),
         autoescape=select_autoescape(["html", "svg"]),
@@ -32,4 +41,8 @@ def _environment() -> Environment:
     return environment
 
 
-templates = Jinja2Templates(env=_environment())
+@functools.cache
+def templates() -> "Jinja2Templates":
+    from fastapi.templating import Jinja2Templates
+
+    return Jinja2Templates(env=_environment())

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from app.db.tables import (
@@ -18,8 +18,6 @@ from app.db.tables import (
     FactCitation,
     Mission,
     MissionCitation,
-    SearchEntry,
-    Source,
     utcnow,
 )
 from app.domain.countries import lookup_country
@@ -37,6 +35,7 @@ from app.writes.entities import (
 )
 from app.writes.seed_files import Seed, read_seed
 from app.writes.sources import source_row
+from app.writes.start_checks import search_index_built
 from app.writes.versions import add_version, fact_content, log_change, retract, same_content
 
 SEED_ORIGIN = "seed"
@@ -295,21 +294,11 @@ def write_seed(session: Session, seed: Seed) -> SeedReport:
         _write_cited(session, ACTORS, row_actor, seed.actor_spans[actor.slug], known, report)
     session.flush()
     _write_facts(session, seed, known, report)
-    if report.changed or not _search_index_built(session):
+    if report.changed or not search_index_built(session):
         rebuild_search_index(session)
     if report.changed:
         bump_data_version(session)
     return report
-
-
-def _search_index_built(session: Session) -> bool:
-    """Whether every fact version and source has its search entry. Data written before the
-    index existed (or, before revision 0003, versions other than the current ones) is
-    indexed by the next load or start."""
-    entries = session.exec(select(func.count()).select_from(SearchEntry)).one()
-    facts = session.exec(select(func.count()).select_from(Fact)).one()
-    sources = session.exec(select(func.count()).select_from(Source)).one()
-    return entries > 0 and entries >= facts + sources
 
 
 def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
@@ -317,18 +306,3 @@ def load_seed(engine: Engine, seed_dir: Path) -> SeedReport:
     seed = read_seed(seed_dir)
     with Session(engine) as session, session.begin():
         return write_seed(session, seed)
-
-
-def index_records_written_before_search(engine: Engine) -> bool:
-    """A database upgraded from before the search index existed holds records the index does
-    not: index them once. True if it did."""
-    with Session(engine) as session, session.begin():
-        if _search_index_built(session):
-            return False
-        rebuild_search_index(session)
-        return True
-
-
-def database_is_empty(engine: Engine) -> bool:
-    with Session(engine) as session:
-        return session.exec(select(Source.id).limit(1)).first() is None
