@@ -3,10 +3,10 @@
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from starlette.middleware import Middleware
 
 from app.api.auth import WriteLimits
@@ -97,41 +97,49 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine.dispose()
 
 
+def cross_origin(settings: Settings) -> dict[str, Any]:
+    """Who may read and write from other origins: the arguments of Starlette's CORS
+    middleware, which answers the preflights (app.middleware.edge_headers)."""
+    return {
+        "allow_origins": settings.cors_origin_list,
+        # Writes carry a bearer token, never a cookie, so a page may send them cross-origin.
+        "allow_methods": ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
+        "allow_headers": [
+            "Accept",
+            "If-None-Match",
+            "If-Modified-Since",
+            "Cache-Control",
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            REQUEST_ID_HEADER,
+        ],
+        "expose_headers": [
+            "ETag",
+            "Link",
+            "Last-Modified",
+            "Content-Disposition",
+            "Location",
+            "Retry-After",
+            "Content-Encoding",
+            REQUEST_ID_HEADER,
+        ],
+        "max_age": 600,
+    }
+
+
 def middleware(app: FastAPI, settings: Settings) -> list[Middleware]:
     """The pure ASGI middleware, outermost first. Every answer, preflights included, gets a
-    request id and the security headers (one layer adds both); CORS answers preflights
-    before the body checks, the cache or a route sees them; bodies are bounded, then their
-    JSON checked; the cache answers repeated reads with the bytes it kept, compressed once by
-    the layer inside it; innermost, the error boundary answers a failed request without
-    closing its connection, and browsers are sent to the pages at the JSON URLs."""
+    request id, its CORS headers and the security headers (one layer adds them all, and
+    answers preflights before the body checks, the cache or a route sees them); bodies are
+    bounded, then their JSON checked; the cache answers repeated reads with the bytes it
+    kept, compressed once by the layer inside it; innermost, the error boundary answers a
+    failed request without closing its connection, and browsers are sent to the pages at
+    the JSON URLs."""
     return [
-        Middleware(EdgeHeaders),
         Middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origin_list,
-            # Writes carry a bearer token, never a cookie, so a page may send them cross-origin.
-            allow_methods=["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=[
-                "Accept",
-                "If-None-Match",
-                "If-Modified-Since",
-                "Cache-Control",
-                "Authorization",
-                "Content-Type",
-                "If-Match",
-                REQUEST_ID_HEADER,
-            ],
-            expose_headers=[
-                "ETag",
-                "Link",
-                "Last-Modified",
-                "Content-Disposition",
-                "Location",
-                "Retry-After",
-                "Content-Encoding",
-                REQUEST_ID_HEADER,
-            ],
-            max_age=600,
+            EdgeHeaders,
+            cross_origin=cross_origin(settings),
         ),
         Middleware(BodyLimit, max_bytes=lambda: app.state.settings.max_body_bytes),
         Middleware(JsonGuard),

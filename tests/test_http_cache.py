@@ -5,11 +5,15 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
+from starlette.testclient import TestClient as BareClient
 
 from app.db.engine import make_engine
-from app.main import create_app
+from app.main import create_app, cross_origin
 from app.settings import Settings
 from app.writes.seed import load_seed
 from tests.conftest import SEED_DIR, DatabaseFactory, migrated_and_seeded
@@ -191,3 +195,50 @@ def test_pages_and_json_of_one_url_have_their_own_tags(client: TestClient) -> No
     assert html.headers["content-type"].startswith("text/html")
     assert html.headers["etag"] != json.headers["etag"]
     assert "Accept" in html.headers["vary"]
+
+
+CROSS_ORIGIN_REQUESTS = [
+    ("GET", "/facts", {}),
+    ("GET", "/facts", {"Origin": "https://charts.example"}),
+    ("GET", "/facts", {"Origin": "https://elsewhere.example"}),
+    ("GET", "/missions/mss/funding", {"Origin": "https://news.example", "Accept": "text/csv"}),
+    ("GET", "/missions/mss", {"Origin": "https://charts.example", "Accept": "text/html"}),
+    ("GET", "/no/such/route", {"Origin": "https://charts.example"}),
+    ("HEAD", "/missions", {"Origin": "https://news.example"}),
+    ("OPTIONS", "/facts", {"Origin": "https://charts.example"}),  # not a preflight
+    ("POST", "/facts", {"Origin": "https://charts.example"}),
+]
+
+
+def _cross_origin(answer: httpx.Response) -> dict[str, str]:
+    return {
+        k: v for k, v in answer.headers.items() if k.startswith("access-control-") or k == "vary"
+    }
+
+
+@pytest.mark.parametrize("origins", ["*", "https://charts.example, https://news.example"])
+def test_answers_carry_the_cors_headers_starlettes_middleware_gives(
+    seeded_url: str, origins: str
+) -> None:
+    """One layer adds the CORS headers with the others: for allowed and refused origins, no
+    origin, errors and writes, they are what Starlette's CORS middleware gives the same
+    answer, and `Vary` names `Origin` once, after what the answer varies on already."""
+    settings = Settings(database_url=seeded_url, seed_dir=SEED_DIR, cors_origins=origins)
+    app = create_app(settings)
+    options = cross_origin(settings)
+    with TestClient(app) as client:
+        for method, path, headers in CROSS_ORIGIN_REQUESTS:
+            ours = client.request(method, path, headers=headers)
+            # The answer as the app inside made it: without the CORS headers, and with the
+            # `Vary` it had before `Origin` was added.
+            varies = [v for v in ours.headers["vary"].split(", ") if v != "Origin"]
+            inner = {k: v for k, v in ours.headers.items() if not k.startswith("access-control-")}
+            inner["vary"] = ", ".join(varies)
+            if not varies:
+                del inner["vary"]
+            same_answer = Response(status_code=ours.status_code, headers=inner)
+            theirs = BareClient(CORSMiddleware(same_answer, **options)).request(
+                method, path, headers=headers
+            )
+            assert _cross_origin(ours) == _cross_origin(theirs), (method, path, headers)
+            assert ours.headers["vary"].split(", ").count("Origin") == 1

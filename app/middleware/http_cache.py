@@ -153,29 +153,38 @@ class HttpCache:
         before = self.data_version()
         headers = request_headers(scope)
         key = request_key(scope, headers, self.today().isoformat())
-        tag = entity_tag(before[0], key) if before else None
-        if tag and _matches(headers.get("if-none-match", ""), tag):
-            await self._not_modified(send, tag)
-            return
+        # The tag is made when it is needed: to answer If-None-Match here, or for an answer
+        # the route makes (a kept answer carries its own).
+        tag: str | None = None
+        if before is not None and "if-none-match" in headers:
+            tag = entity_tag(before[0], key)
+            if _matches(headers["if-none-match"], tag):
+                await self._not_modified(send, tag)
+                return
         storable = (
             before is not None
             and self.responses.enabled
             and not any(name in headers for name in PERSONAL_HEADERS)
         )
         building: asyncio.Event | None = None
-        if storable and before is not None and tag is not None:
+        if storable and before is not None:
             self.responses.see_version(before[0], self._touched)
             cached = self.responses.get(key)
-            if cached is None and tag in self._building:
-                # Another request is making this very answer: wait for it rather than make
-                # it again (a burst of readers after a write builds each page once).
-                await self._building[tag].wait()
-                cached = self.responses.get(key)
+            if cached is None:
+                tag = tag or entity_tag(before[0], key)
+                if tag in self._building:
+                    # Another request is making this very answer: wait for it rather than
+                    # make it again (a burst of readers after a write builds each page once).
+                    await self._building[tag].wait()
+                    cached = self.responses.get(key)
+                if cached is None and tag not in self._building and not head:
+                    # (a HEAD keeps no body to share)
+                    building = self._building[tag] = asyncio.Event()
             if cached is not None:
                 await self._replay(send, cached, head, headers)
                 return
-            if tag not in self._building and not head:  # a HEAD keeps no body to share
-                building = self._building[tag] = asyncio.Event()
+        if before is not None and tag is None:
+            tag = entity_tag(before[0], key)
         responder = _Responder(self, send, scope, head, before, (key, tag), headers, store=storable)
         try:
             await self.app(scope, receive, responder)
