@@ -3,7 +3,7 @@
 Two habits of glibc's malloc make a threaded Python server's RSS creep up for hours although
 what it holds is bounded: it gives each thread that allocates under contention an arena of its
 own (up to eight per core), and it keeps freed memory inside those arenas instead of handing
-it back. With some forty worker threads opening and closing database connections and building
+it back. With worker threads opening and closing database connections and building
 answers, both add up. So `serve` asks for two arenas (MALLOC_ARENA_MAX, also set for the worker
 processes it starts), and each process returns its free memory every TRIM_SECONDS.
 """

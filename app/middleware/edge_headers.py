@@ -109,21 +109,21 @@ class EdgeHeaders:
 
     def __init__(self, app: ASGIApp, *, cross_origin: dict[str, Any]) -> None:
         self.app = app
-        self._preflights = CORSMiddleware(app, **cross_origin)
+        self._preflights = cors = CORSMiddleware(app, **cross_origin)
+        self._simple: Headers = tuple(
+            (k.lower().encode(), v.encode("latin-1")) for k, v in cors.simple_headers.items()
+        )
 
     def _cross_origin(self, origin: str | None) -> Headers:
         """The CORS headers an answer to a request from `origin` (None: no Origin header)
         gets, as Starlette's CORSMiddleware sets them (the `Vary` is added by `_secured`)."""
-        cors = self._preflights
         if origin is None:
             return ()
-        found = [(k.lower().encode(), v.encode("latin-1")) for k, v in cors.simple_headers.items()]
-        explicit = (
-            cors.allow_credentials if cors.allow_all_origins else cors.is_allowed_origin(origin)
-        )
-        if explicit:
-            found.append((b"access-control-allow-origin", origin.encode("latin-1")))
-        return tuple(found)
+        cors = self._preflights
+        if cors.allow_credentials if cors.allow_all_origins else cors.is_allowed_origin(origin):
+            # The origin named back: a specific origin allowed, or any with credentials.
+            return (*self._simple, (b"access-control-allow-origin", origin.encode("latin-1")))
+        return self._simple
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
