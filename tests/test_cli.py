@@ -91,3 +91,40 @@ def test_processes_starting_together_prepare_the_database_once(
     assert [p.returncode for p in processes] == [0, 0, 0], outputs
     assert sum("seeded an empty database" in out for out in outputs) == 1
     assert _counts(url)[0] == 57
+
+
+# Modules a start on a ready database has no use for: the migrations' runner, the seed's
+# reader and the pages' templates (loaded by the command, the first seed or the first page).
+NOT_FOR_A_READY_START = ("alembic", "yaml", "jinja2")
+
+
+def test_a_start_on_a_ready_database_loads_only_what_serving_json_needs(
+    make_database: DatabaseFactory,
+) -> None:
+    """What `serve` does before it listens, and the app it serves, in a process of its own:
+    on a database already at head and seeded, none of those modules is imported; the first
+    page loads the templates."""
+    url = make_database()
+    probe = (
+        "import sys; from app.cli import prepare_database; prepare_database(); "
+        "from app.main import create_app; from fastapi.testclient import TestClient; "
+        "client = TestClient(create_app()); "
+        f"names = {NOT_FOR_A_READY_START!r}; "
+        "print('loaded:', *[n for n in names if n in sys.modules]); "
+        "client.get('/missions/mss', headers={'Accept': 'text/html'}).raise_for_status(); "
+        "print('loaded:', *[n for n in names if n in sys.modules])"
+    )
+
+    def start() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", probe],
+            env={**os.environ, "DATABASE_URL": url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip().splitlines()[-2:]
+
+    first = start()  # an empty database: migrated and seeded
+    assert "alembic" in first[0] and "yaml" in first[0]
+    assert start() == ["loaded:", "loaded: jinja2"]
