@@ -9,9 +9,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 from sqlmodel import create_engine
 
-# Up to forty connections, opened only when needed: as many as routes may run at once
-# (MISSION_FACTS_WORKER_THREADS, 40 by default) with the streams still writing long lists,
-# so a request never waits for another to give its connection back.
+# Up to forty connections, opened only when needed: the routes running at once
+# (MISSION_FACTS_WORKER_THREADS, 8 by default), the requests whose sessions are being closed
+# and the streams still writing long lists. Those holding one give it back without waiting
+# for a route's thread (app.api.held_connections), so the pool never stays dry.
 POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 30}
 SQLITE_HEAP_BYTES = 32 * 1024 * 1024
 WRITE_LOCK_WAIT_MS = 30_000
