@@ -10,7 +10,7 @@ at once is bounded by the pool itself, since each holds one of its connections.
 """
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import anyio
 import anyio.to_thread
@@ -35,7 +35,7 @@ async def iterate_holding(items: Iterator[T]) -> AsyncIterator[T]:
             item = await anyio.to_thread.run_sync(next, items, _DONE, limiter=limiter)
             if item is _DONE:
                 return
-            yield item  # type: ignore[misc]
+            yield cast(T, item)  # not the sentinel, so one of the items
     finally:
         close = getattr(items, "close", None)
         if close is not None:
