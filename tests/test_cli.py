@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, func, select
 
 from app.db.tables import Citation, Fact
 from tests.conftest import DatabaseFactory
-from tests.support.servers import COMMAND, serving
+from tests.support.servers import COMMAND, python_output, serving
 
 
 @pytest.mark.parametrize("args", [[], ["serve"], ["migrate"], ["seed"]])
@@ -116,14 +116,7 @@ def test_a_start_on_a_ready_database_loads_only_what_serving_json_needs(
     )
 
     def start() -> list[str]:
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            env={**os.environ, "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip().splitlines()[-2:]
+        return python_output(probe, url)[-2:]
 
     first = start()  # an empty database: migrated and seeded
     assert "alembic" in first[0] and "yaml" in first[0]

@@ -1,8 +1,5 @@
 """Alembic owns the schema: head matches the models, on SQLite and on PostgreSQL."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ import app.db.tables  # noqa: F401
 from app.db.migrate import alembic_config, at_head, head_revision, upgrade
 from app.db.tables import managed_outside_models
 from tests.conftest import PG_URL, DatabaseFactory
+from tests.support.servers import python_output
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
@@ -121,14 +119,7 @@ def test_a_start_on_a_schema_at_head_runs_no_migration(tmp_path: Path) -> None:
     )
 
     def start() -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", probe],
-            env={**os.environ, "DATABASE_URL": url},
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return done.stdout.strip().splitlines()[-1]
+        return python_output(probe, url)[-1]
 
     assert start() == "True"  # empty: migrated, then seeded
     assert start() == "False"  # at head and seeded: nothing to run

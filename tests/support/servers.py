@@ -94,3 +94,16 @@ def serving(
         yield server.base
     finally:
         stop_server(server)
+
+
+def python_output(code: str, database_url: str) -> list[str]:
+    """The lines a Python process of its own prints running `code` with this database, as a
+    fresh `serve` process would see it (no module of the test session already imported)."""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()
