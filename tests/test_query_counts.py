@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.support.endpoints import EXAMPLE_PATHS, LIST_PATHS
-from tests.support.statement_counter import counting
+from tests.support.statement_counter import counting, transaction_states
 
 # The most statements any read may run: a page, its citations, the missions, countries and
 # actors it names, the list's completeness and its total, and the ends of mandates a
@@ -64,6 +64,19 @@ def test_a_read_asks_for_the_data_version_at_most_once(uncached: TestClient, pat
     seen = statements_for(uncached, path)
     versions = [statement for statement in seen if "FROM data_state" in statement]
     assert len(versions) <= 1, "\n\n".join(seen)
+
+
+def test_a_read_opens_no_transaction(uncached: TestClient) -> None:
+    # Each statement of a read sees what was committed when it ran (PostgreSQL's READ
+    # COMMITTED, SQLite's snapshot per statement), in a transaction or not: so a read opens
+    # none, and pays no BEGIN and no ROLLBACK for it. (/health proves writes with one.)
+    engine = uncached.app.state.engine  # type: ignore[attr-defined]
+    reads = sorted(set(EXAMPLE_PATHS.values()) - {"/health"})
+    with transaction_states(engine) as seen:
+        for path in reads:
+            assert uncached.get(path).status_code == 200, path
+    assert len(seen) > len(reads)
+    assert [statement for statement, open_after in seen if open_after] == []
 
 
 @pytest.mark.parametrize("slug", ["mss", "un-support-office"])

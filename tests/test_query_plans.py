@@ -52,6 +52,9 @@ def synthetic(make_database: DatabaseFactory) -> Iterator[Planned]:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SET enable_seqscan = off")
                 cursor.execute("SET enable_sort = off")
+            # Committed, so the settings outlast the transaction they opened, and the
+            # connection is idle when the pool hands it on (reads set autocommit then).
+            dbapi_connection.commit()
 
     with TestClient(app) as client:
         yield Planned(client, app.state.engine, settings)

@@ -3,8 +3,11 @@
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
+from app.db.engine import autocommits, for_reads, make_engine
 from app.domain.vocabulary import FACT_KINDS
+from app.writes.transaction import write_transaction
 from tests.support.editing import TEST_SOURCE_ID, TEST_TEXT, Editor, fixture_source, personnel_fact
 from tests.support.helpers import assert_problem, version_tag
 
@@ -358,3 +361,23 @@ def test_written_facts_are_searchable(editor: Editor) -> None:
     ids = {(hit["type"], hit["id"]) for hit in found["items"]}
     assert ("fact", "test-personnel-march") in ids
     assert ("source", TEST_SOURCE_ID) in ids
+
+
+def test_a_write_refuses_a_session_that_commits_each_statement(seeded_url: str) -> None:
+    # Read sessions run in autocommit on PostgreSQL (app.db.engine.for_reads): a write in one
+    # would commit statement by statement, and a failure would leave half of it.
+    engine = make_engine(seeded_url)
+    try:
+        reads = for_reads(engine)
+        assert autocommits(reads) == (engine.dialect.name != "sqlite")
+        each_statement = engine.execution_options(isolation_level="AUTOCOMMIT")
+        with (
+            Session(each_statement) as session,
+            pytest.raises(RuntimeError, match="write"),
+            write_transaction(session),
+        ):
+            pytest.fail("the write ran")
+        with Session(engine) as session, write_transaction(session):
+            pass  # the write engine's sessions write
+    finally:
+        engine.dispose()

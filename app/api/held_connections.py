@@ -1,15 +1,16 @@
-"""Work on a database connection a request already holds never waits for a route's thread.
+"""A stream's next batch never waits for a route's thread.
 
-Routes take turns in the worker threads (`Settings.worker_threads`). A request whose route
-has run still holds its connection until the session is closed; if closing it, or reading a
-stream's next batch, waited in the same queue as the routes, the routes running could wait
-for connections that only the waiting requests can give back, and with more requests at once
-than the pool lends, nothing would move again. So each such call runs under a limiter of its
-own (one token: it is one request's own work, done a call at a time); how many of them run
-at once is bounded by the pool itself, since each holds one of its connections.
+Routes take turns in the worker threads (`Settings.worker_threads`). A stream holds its
+connection until its last batch is read; if reading the next one waited in the same queue as
+the routes, the routes running could wait for connections that only the waiting streams can
+give back, and with more at once than the pool lends, nothing would move again. So each
+batch is read under a limiter of its own (one token: it is one stream's own work, done a
+batch at a time); how many of them run at once is bounded by the pool itself, since each
+holds one of its connections. (A request's own session is closed on the event loop, which
+never waits: see app.api.sessions.)
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TypeVar, cast
 
 import anyio
@@ -18,11 +19,6 @@ import anyio.to_thread
 T = TypeVar("T")
 
 _DONE = object()
-
-
-async def run_holding(func: Callable[[], T]) -> T:
-    """`func()` in a worker thread, not queued behind the routes."""
-    return await anyio.to_thread.run_sync(func, limiter=anyio.CapacityLimiter(1))
 
 
 async def iterate_holding(items: Iterator[T]) -> AsyncIterator[T]:

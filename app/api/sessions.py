@@ -4,11 +4,9 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-import anyio
 from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
-from app.api.held_connections import run_holding
 from app.api.problems import invalid
 from app.queries.moment import AS_OF, DAY, STALE_BEFORE
 
@@ -64,24 +62,19 @@ async def get_session(
     Async, although the route that reads it runs in a worker thread: a sync generator would
     cost each request two more thread hops (one to open the session, one to close it).
     Opening one touches no database (its connection is taken at the first query, in the
-    route's thread); closing gives the connection back to the pool, which ends its read
-    transaction: on SQLite a call into the library, done here; over a network, a round trip,
-    done in a worker thread so the event loop never waits for the database, and one not
-    queued behind the routes (app.api.held_connections)."""
+    route's thread). Closing it gives the connection back to the pool, here on the event
+    loop, which it does not keep waiting: a read session holds no transaction (on
+    PostgreSQL it runs in autocommit, app.db.engine.for_reads), so there is none to roll
+    back, and nothing to wait for."""
     moment = parse_as_of(as_of)
-    engine = request.app.state.engine
+    engine = request.app.state.read_engine
     session = Session(engine)
     try:
         session.info[AS_OF] = moment
         session.info.update(_day_of(request, moment))
         yield session
     finally:
-        if engine.dialect.name == "sqlite":
-            session.close()
-        else:
-            # Shielded: a client that goes away must not leave the connection checked out.
-            with anyio.CancelScope(shield=True):
-                await run_holding(session.close)
+        session.close()
 
 
 def get_write_session(request: Request) -> Iterator[Session]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
+from app.db.engine import autocommits
 from app.db.tables import utcnow
 from app.queries.state import bump_data_version
 
@@ -31,6 +32,9 @@ def write_transaction(session: Session, *, narrow: bool = False) -> Iterator[dat
 
     A `narrow` write only writes fact versions, each naming what it touches (add_version);
     any other write touches everything (see app.domain.read_scopes)."""
+    if autocommits(session.get_bind()):
+        # Every statement would commit alone: a failed write would leave half of itself.
+        raise RuntimeError("a write needs a session of the write engine, not a read session's")
     session.rollback()  # end the read-only transaction a token check may have opened
     try:
         take_write_lock(session)

@@ -6,7 +6,7 @@ from typing import Literal
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -37,13 +37,14 @@ class HealthProblem(Problem):
     database: str = Field(description="sqlite or postgresql.")
 
 
-def _prove_writable(session: Session) -> None:
-    """Commit one small write, as every write does (taking the write lock first)."""
-    session.rollback()
-    take_write_lock(session)
-    now = time.time()
-    locked_allowance(session, PROBE_KEY, now=now, full=0.0).updated = now
-    session.commit()
+def _prove_writable(engine: Engine) -> None:
+    """Commit one small write, as every write does (in a write session of its own, taking
+    the write lock first)."""
+    with Session(engine) as session:
+        take_write_lock(session)
+        now = time.time()
+        locked_allowance(session, PROBE_KEY, now=now, full=0.0).updated = now
+        session.commit()
 
 
 def _unhealthy(request: Request, cause: Cause, database: str, detail: str) -> JSONResponse:
@@ -83,9 +84,8 @@ def health(request: Request, session: SessionDep) -> Health | JSONResponse:
     read_only = request.app.state.settings.read_only
     if not read_only:
         try:
-            _prove_writable(session)
+            _prove_writable(request.app.state.engine)
         except SQLAlchemyError as error:
-            session.rollback()
             condition = unavailable(error)
             if condition is None or condition.cause != "busy":
                 reason = shorten(str(getattr(error, "orig", error)), 200)

@@ -123,7 +123,7 @@ def rows_or_page(
         first = present(session, [row_of(row) for row in rows])
         if len(rows) < STREAM_BATCH:
             return rows_response(output, columns, first, filename=filename)
-        engine: Engine = request.app.state.engine
+        engine: Engine = request.app.state.read_engine
         after = list(rows[-1][-len(ordering.fields) :])
         rest = _stream(engine, query, ordering, after, present, row_of, session.info)
         return rows_stream(output, columns, chain([first], rest), filename=filename)
