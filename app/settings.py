@@ -60,8 +60,8 @@ class Settings(BaseSettings):
         description="Routes a process runs at once, each in a worker thread; the others wait "
         "their turn. Under one interpreter lock fewer threads serve uncached reads faster and "
         "in less memory than anyio's 40 (docs/benchmarks.md). Work on a connection a request "
-        "already holds does not wait for these threads (app.api.held_connections), so any "
-        "number is safe however many requests come at once.",
+        "already holds does not wait for these threads (app.api.sessions, "
+        "app.api.held_connections), so any number is safe however many requests come at once.",
     )
 
     read_only: bool = Field(
