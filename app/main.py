@@ -31,7 +31,7 @@ from app.api.routes import (
     search,
     sources,
 )
-from app.db.engine import for_reads, make_engine
+from app.db.engine import make_engine
 from app.memory import trimming
 from app.middleware.body_limit import BodyLimit
 from app.middleware.compression import Compression
@@ -180,7 +180,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url, read_only=settings.read_only)
-    app.state.read_engine = for_reads(app.state.engine)
     # Counted in the database, so every process serving it shares one allowance.
     app.state.write_limits = WriteLimits(
         per_token=SharedRateLimiter(settings.write_rate_per_token, lambda: app.state.engine),

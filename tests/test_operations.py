@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from app import cli
-from app.db.engine import for_reads, make_engine
+from app.db.engine import make_engine
 from app.db.tables import ApiToken
 from app.main import create_app
 from app.settings import Settings
@@ -108,7 +108,6 @@ def test_an_unwritable_database_is_a_503_on_health_and_on_writes(
     # file on SQLite, a read-only session on PostgreSQL).
     app.state.engine.dispose()
     app.state.engine = make_engine(url, read_only=True)
-    app.state.read_engine = for_reads(app.state.engine)
     with TestClient(app) as client:
         response = client.get("/health")
         problem = assert_problem(response, 503)
@@ -130,7 +129,6 @@ def test_an_unreachable_database_is_a_503_on_health_and_on_writes(
     app.state.engine.dispose()
     # Nothing listens on port 1 of this machine.
     app.state.engine = make_engine("postgresql+psycopg://nobody:x@127.0.0.1:1/none")
-    app.state.read_engine = for_reads(app.state.engine)
     with TestClient(app, raise_server_exceptions=False) as client:
         problem = assert_problem(client.get("/health"), 503)
         assert problem["cause"] == "unreachable"

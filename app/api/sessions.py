@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from app.api.problems import invalid
+from app.db.engine import for_reads
 from app.queries.moment import AS_OF, DAY, STALE_BEFORE
 
 AS_OF_DESCRIPTION = (
@@ -67,7 +68,7 @@ async def get_session(
     PostgreSQL it runs in autocommit, app.db.engine.for_reads), so there is none to roll
     back, and nothing to wait for."""
     moment = parse_as_of(as_of)
-    engine = request.app.state.read_engine
+    engine = for_reads(request.app.state.engine)
     session = Session(engine)
     try:
         session.info[AS_OF] = moment

@@ -1,5 +1,6 @@
 """Engine creation: the pool, and the pragmas each SQLite connection is opened with."""
 
+import functools
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ WRITE_LOCK_WAIT_MS = 30_000
 AUTOCOMMIT = "AUTOCOMMIT"
 
 
+@functools.lru_cache(maxsize=8)  # made once per engine: a process has one or two
 def for_reads(engine: Engine) -> Engine:
     """The engine of read sessions: on PostgreSQL its connections run in autocommit.
 

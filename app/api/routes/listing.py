@@ -26,6 +26,7 @@ from app.api.present import (
     match_document,
 )
 from app.api.schemas import FactList, FactOut, Page
+from app.db.engine import for_reads
 from app.domain.read_scopes import kind_scope, reads_header
 from app.domain.search_text import SearchQuery
 from app.queries.facts import (
@@ -123,7 +124,7 @@ def rows_or_page(
         first = present(session, [row_of(row) for row in rows])
         if len(rows) < STREAM_BATCH:
             return rows_response(output, columns, first, filename=filename)
-        engine: Engine = request.app.state.read_engine
+        engine = for_reads(request.app.state.engine)
         after = list(rows[-1][-len(ordering.fields) :])
         rest = _stream(engine, query, ordering, after, present, row_of, session.info)
         return rows_stream(output, columns, chain([first], rest), filename=filename)
