@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.db.tables import ActorCitation, Citation, FactCitation, MissionCitation, Source
 from app.queries.moment import citation_served, reading_as_of
+from app.queries.plain_rows import plain, read
 from app.queries.sorting import SortField, Sorting
 
 CitationLink = type[MissionCitation] | type[ActorCitation] | type[FactCitation]
@@ -24,15 +25,17 @@ _KEY_COLUMN = {
 def _citation_columns(key: Any) -> Select:
     """(key, source id, start, end, quote, source url, prefix, suffix): the quote's context
     as the citation keeps it, so no source text is read."""
-    return select_columns(
-        key,
-        col(Citation.source_id),
-        col(Citation.char_start),
-        col(Citation.char_end),
-        col(Citation.quote),
-        col(Source.url),
-        col(Citation.prefix),
-        col(Citation.suffix),
+    return plain(
+        select_columns(
+            key,
+            col(Citation.source_id),
+            col(Citation.char_start),
+            col(Citation.char_end),
+            col(Citation.quote),
+            col(Source.url),
+            col(Citation.prefix),
+            col(Citation.suffix),
+        )
     )
 
 
@@ -44,7 +47,7 @@ def linked_citations(
     hundred or more citations, and loading each as an ORM object cost more than the query."""
     if not keys:
         return []
-    return session.execute(_linked_query(link), {"keys": list(keys)}).all()
+    return read(session, _linked_query(link), {"keys": list(keys)})
 
 
 @cache
@@ -73,7 +76,7 @@ def citations_by_id(session: Session, *, ids: Collection[int]) -> dict[int, Row[
         .join(Source, col(Source.id) == Citation.source_id)
         .where(col(Citation.id).in_(ids))
     )
-    return {row[0]: row for row in session.execute(query).all()}
+    return {row[0]: row for row in read(session, query)}
 
 
 def citations_of_source(session: Session, *, source_id: str) -> Sequence[Citation]:

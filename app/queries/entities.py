@@ -11,6 +11,7 @@ from app.db.tables import Actor, Country, Fact, Mission, Source
 from app.domain.vocabulary import VOCABULARY
 from app.queries.entity_versions import as_recorded, existing_at
 from app.queries.moment import fact_served, reading_as_of, source_served
+from app.queries.plain_rows import plain, read
 from app.queries.sorting import SortField, Sorting
 from app.queries.version_memo import VersionMemo
 
@@ -126,10 +127,11 @@ def names(
         named = {k: store[k] for k in keys if k in store}  # entries are never removed
         missing = [k for k in keys if k not in named]
         if missing:
-            read = dict(session.exec(select(key, name).where(key.in_(missing))).all())
-            named.update(read)
+            statement = plain(select(key, name).where(key.in_(missing)))
+            found_now = {row[0]: row[1] for row in read(session, statement)}
+            named.update(found_now)
             if len(store) < _NAMES_KEPT:
-                store.update(read)
+                store.update(found_now)
         found.append(named)
     return Names(*found)
 

@@ -15,6 +15,7 @@ from app.domain.caveats import NOT_OF_FACTS, QUANTITY_CAVEATS
 from app.domain.search_text import SearchQuery
 from app.domain.vocabulary import FACT_KINDS, CaveatCode, DateMatch, DateQualifier
 from app.queries.moment import fact_served, fact_version_at, reading_as_of, stale_before
+from app.queries.plain_rows import plain, read
 from app.queries.search import ENTRY_FACT, fact_entry_id, matches
 from app.queries.sorting import SortField, Sorting
 from app.queries.version_memo import VersionMemo
@@ -25,7 +26,7 @@ from app.queries.version_memo import VersionMemo
 FACT_COLUMNS = tuple(Fact.__table__.columns)  # type: ignore[attr-defined]
 # The select of those columns, made once: making it checks every column again, which took
 # longer than running the query on a page of fifty. Filters and order are added to copies.
-FACT_ROWS = select_columns(*FACT_COLUMNS)
+FACT_ROWS = plain(select_columns(*FACT_COLUMNS))
 
 
 # A fact version as read: its columns by name, in a plain named tuple. Reading a field of a
@@ -188,7 +189,7 @@ def select_facts(
         query = _facts_statement(*moment, by_date, limit, _frozen(filters))
     except TypeError:  # a filter that cannot be a key
         query = _facts_statement.__wrapped__(*moment, by_date, limit, tuple(filters.items()))
-    return as_facts(session.execute(query).all())
+    return as_facts(read(session, query))
 
 
 def _frozen(filters: dict[str, Any]) -> tuple[tuple[str, Hashable], ...]:
@@ -290,7 +291,7 @@ def get_facts(session: Session, *, fact_ids: Collection[str]) -> Sequence[Fact]:
         return []
     conditions = _conditions(as_of=reading_as_of(session))
     query = FACT_ROWS.where(*conditions, col(Fact.fact_id).in_(fact_ids))
-    return as_facts(session.execute(query).all())
+    return as_facts(read(session, query))
 
 
 def fact_versions(session: Session, *, fact_id: str) -> Sequence[Fact]:

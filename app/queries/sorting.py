@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, true, tuple_
 from sqlmodel import Session
 
 from app.domain.errors import Invalid
+from app.queries.plain_rows import read
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def read_rows(
     values then the missing ones, each a row-value comparison: one condition joining them
     with OR would make both backends read the list from its start up to the cursor."""
     if start is None or not _nullable_lead(ordering):
-        return list(session.execute(page_query(query, ordering, start, fetch)).all())
+        return list(read(session, page_query(query, ordering, start, fetch)))
     keyed = query.add_columns(*(field.column for field, _ in ordering.fields))
     keyed = keyed.order_by(None).order_by(*ordering.order_by())
     lead = ordering.fields[0][0].column
@@ -158,7 +159,7 @@ def read_rows(
         ]
     rows: list[Any] = []
     for part in parts:
-        rows += session.execute(part.limit(fetch - len(rows))).all()
+        rows += read(session, part.limit(fetch - len(rows)))
         if len(rows) >= fetch:
             break
     return rows

@@ -19,6 +19,7 @@ from app.api.sessions import SessionDep
 from app.domain.search_text import SearchQuery, matched_spans, snippet_html
 from app.queries import entities
 from app.queries.facts import get_facts
+from app.queries.plain_rows import plain
 from app.queries.search import ENTRY_FACT, served_matches
 from app.queries.sorting import SortField, Sorting
 
@@ -108,7 +109,7 @@ def search(
         default="relevance,type",
         key=entry_id,
     )
-    statement: Select = select(found.c.entry_type, found.c.entry_id)
+    statement: Select = plain(select(found.c.entry_type, found.c.entry_id))
     answer = rows_or_page(
         request,
         session,
