@@ -89,6 +89,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # paused requests for tens of milliseconds under load).
     gc.collect()
     gc.freeze()
+    gc.enable()  # `mission-facts serve` pauses the collector while it starts (app.cli)
     # Routes run in worker threads, which share one interpreter lock: how many run at once
     # is a setting (Settings.worker_threads).
     to_thread.current_default_thread_limiter().total_tokens = app.state.settings.worker_threads

@@ -20,9 +20,8 @@ SourceDays = dict[str, str]
 def source_days(session: Session, facts: Sequence[FactOut]) -> SourceDays:
     ids = {c.source_id for fact in facts for c in fact.citations}
     days: SourceDays = {}
-    for source_id, source in entities.sources_by_id(session, ids=ids).items():
-        latest = interval(source.published_value, source.published_qualifier)[1]
-        days[source_id] = latest or source.published_value or ""
+    for source_id, (value, qualifier) in entities.published_by_id(session, ids=ids).items():
+        days[source_id] = interval(value, qualifier)[1] or value or ""
     return days
 
 

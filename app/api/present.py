@@ -33,7 +33,6 @@ from app.db.tables import (
     ActorCitation,
     Citation,
     Country,
-    EntityVersion,
     Fact,
     FactCitation,
     Mission,
@@ -48,7 +47,7 @@ from app.domain.status import Succession, mission_status_at
 from app.domain.vocabulary import VOCABULARY, CaveatCode, Relation, mandate_parts, relation_kinds
 from app.queries import entities
 from app.queries.citations import citations_by_id, linked_citations
-from app.queries.entity_versions import as_recorded, versions_of
+from app.queries.entity_versions import ENTITY_TYPE, as_recorded, version_numbers, versions_of
 from app.queries.facts import select_facts
 from app.queries.moment import reading_as_of, reading_day, stale_before
 
@@ -324,13 +323,14 @@ def mission_status(stated: str, life: MissionLife, day: date) -> MissionStatusOu
 def _entity_citations(
     session: Session,
     link: type[MissionCitation] | type[ActorCitation],
+    entity_type: str,
     slugs: list[str],
-    versions: dict[str, EntityVersion],
 ) -> dict[int | str, list[CitationOut]]:
     """Each record's citations: its links now, or, read at `as_of`, those its version then
     cited."""
     if reading_as_of(session) is None:
         return _group_citations(linked_citations(session, link=link, keys=slugs))
+    versions = versions_of(session, entity_type=entity_type, slugs=slugs)
     ids = {
         slug: versions[slug].content.get("citation_ids", []) for slug in slugs if slug in versions
     }
@@ -346,11 +346,11 @@ def present_missions(
     """`lives`: the missions' mandate periods and successions, when the caller read them."""
     rows = as_recorded(session, rows)
     slugs = [row.slug for row in rows]
-    versions = versions_of(session, entity_type="mission", slugs=slugs)
+    versions = version_numbers(session, entity_type=ENTITY_TYPE[Mission], slugs=slugs)
     if lives is None:
         lives = mission_lives(session, slugs)
     day = reading_day(session)
-    cited = _entity_citations(session, MissionCitation, slugs, versions)
+    cited = _entity_citations(session, MissionCitation, ENTITY_TYPE[Mission], slugs)
     countries = entities.countries_by_code(
         session, codes={r.host_country_iso3 for r in rows if r.host_country_iso3}
     )
@@ -370,7 +370,7 @@ def present_missions(
             host_country=country_ref(countries.get(row.host_country_iso3 or "")),
             supports=mission_ref(supported.get(row.supports_mission_slug or "")),
             citations=cited.get(row.slug, []),
-            version=versions[row.slug].version if row.slug in versions else 1,
+            version=versions.get(row.slug, 1),
             href=f"/missions/{row.slug}",
         )
         for row in rows
@@ -380,8 +380,8 @@ def present_missions(
 def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
     rows = as_recorded(session, rows)
     slugs = [row.slug for row in rows]
-    versions = versions_of(session, entity_type="actor", slugs=slugs)
-    cited = _entity_citations(session, ActorCitation, slugs, versions)
+    versions = version_numbers(session, entity_type=ENTITY_TYPE[Actor], slugs=slugs)
+    cited = _entity_citations(session, ActorCitation, ENTITY_TYPE[Actor], slugs)
     countries = entities.countries_by_code(
         session, codes={r.country_iso3 for r in rows if r.country_iso3}
     )
@@ -393,7 +393,7 @@ def present_actors(session: Session, rows: Sequence[Actor]) -> list[ActorOut]:
             title=row.title,
             country=country_ref(countries.get(row.country_iso3 or "")),
             citations=cited.get(row.slug, []),
-            version=versions[row.slug].version if row.slug in versions else 1,
+            version=versions.get(row.slug, 1),
             href=f"/actors/{row.slug}",
         )
         for row in rows

@@ -77,6 +77,12 @@ _MISSIONS_SUPPORTING = (
 ).order_by(col(Mission.slug))
 _COUNTRIES_BY_CODE = select(Country).where(col(Country.iso3).in_(bindparam("keys", expanding=True)))
 _SOURCES_BY_ID = select(Source).where(col(Source.id).in_(bindparam("keys", expanding=True)))
+# Only the dates: a source's row holds its whole text.
+_PUBLISHED_BY_ID = plain(
+    select(Source.id, Source.published_value, Source.published_qualifier).where(
+        col(Source.id).in_(bindparam("keys", expanding=True))
+    )
+)
 
 
 def missions_by_slug(session: Session, *, slugs: Collection[str]) -> dict[str, Mission]:
@@ -215,6 +221,17 @@ def sources_by_id(session: Session, *, ids: Collection[str]) -> dict[str, Source
         return {}
     rows = session.scalars(_SOURCES_BY_ID, {"keys": list(ids)}).all()
     return {row.id: row for row in rows}
+
+
+def published_by_id(
+    session: Session, *, ids: Collection[str]
+) -> dict[str, tuple[str | None, str | None]]:
+    """Each source's date of publication as stated (value, qualifier), by id."""
+    if not ids:
+        return {}
+    return {
+        row[0]: (row[1], row[2]) for row in read(session, _PUBLISHED_BY_ID, {"keys": list(ids)})
+    }
 
 
 def get_source(session: Session, *, source_id: str) -> Source | None:

@@ -5,11 +5,12 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
 
 from app.db.tables import Actor, EntityVersion, Mission
 from app.queries.moment import reading_as_of
+from app.queries.plain_rows import plain, read
 
 E = TypeVar("E", Mission, Actor)
 ENTITY_TYPE = {Mission: "mission", Actor: "actor"}
@@ -59,6 +60,29 @@ def versions_of(
         elif row.version == 1 and row.origin == SEED_ORIGIN:
             found[row.entity_id] = row
     return found
+
+
+# Made once: a page of the present needs only the numbers, not the versions' recorded content.
+_CURRENT_NUMBERS = plain(
+    select(EntityVersion.entity_id, EntityVersion.version).where(
+        EntityVersion.entity_type == bindparam("entity_type"),
+        col(EntityVersion.entity_id).in_(bindparam("slugs", expanding=True)),
+        version_served(None),
+    )
+)
+
+
+def version_numbers(
+    session: Session, *, entity_type: str, slugs: Collection[str]
+) -> dict[str, int]:
+    """The number of each record's version served at the read's moment (see `versions_of`)."""
+    if not slugs:
+        return {}
+    if reading_as_of(session) is None:
+        parameters = {"entity_type": entity_type, "slugs": list(slugs)}
+        return {row[0]: row[1] for row in read(session, _CURRENT_NUMBERS, parameters)}
+    versions = versions_of(session, entity_type=entity_type, slugs=slugs)
+    return {slug: version.version for slug, version in versions.items()}
 
 
 def as_recorded(session: Session, rows: Sequence[E]) -> list[E]:
