@@ -1,5 +1,6 @@
 """Full-text search: /facts?q= and /search, with accents, curly apostrophes and bad syntax."""
 
+import html
 import json
 import re
 
@@ -100,6 +101,32 @@ def test_search_spans_facts_and_sources_with_snippets(client: TestClient) -> Non
         assert client.get(hit["href"]).status_code == 200
     source_hit = next(h for h in body["items"] if h["type"] == "source")
     assert len(source_hit["match"]["snippet"]) < 300  # an excerpt, not the text
+
+
+@pytest.mark.parametrize(
+    ("query", "pattern"),
+    [
+        ("peacekeep*", r"\bpeacekeep\w*"),
+        ('"security crisis"', r"\bsecurity\s+crisis\b"),
+        ("kenya OR haiti", r"\b(?:kenya|haiti)\b"),
+        ("mission", r"\bmissions?\b"),
+    ],
+)
+def test_a_snippet_marks_every_match_it_shows(client: TestClient, query: str, pattern: str) -> None:
+    """Checked against the excerpt itself, asked for twice (the second time the words of
+    the texts are already worked out): each place the query matches is marked, and only
+    those."""
+    for _ in range(2):
+        hits = client.get("/search", params={"q": query, "limit": 500}).json()["items"]
+        assert {hit["type"] for hit in hits} == {"fact", "source"}, query
+        for hit in hits:
+            snippet = hit["match"]["snippet"]
+            shown = html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
+            expected = re.findall(pattern, shown, re.I)
+            # A fact may be found by its mission's or actor's name, which the snippet (its
+            # quote or summary) need not show; a source is found by its text.
+            assert expected or hit["type"] == "fact", (query, snippet)
+            assert [html.unescape(m) for m in marked(snippet)] == expected, (query, snippet)
 
 
 def test_search_pages_with_cursors(client: TestClient) -> None:

@@ -232,26 +232,59 @@ def _assemble(items: list[tuple[str, Term | None]]) -> SearchQuery:
     return SearchQuery(groups=tuple(tuple(g) for g in groups), excluded=tuple(excluded))
 
 
-def matched_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
-    """Spans of `text` where a term of the query matches, in order, not overlapping."""
+@dataclass(frozen=True)
+class _TextWords:
+    """A text's folded words in order, the span of the text each comes from, and where each
+    distinct word stands."""
+
+    folded: list[str]
+    bounds: list[tuple[int, int]]
+    at: dict[str, list[int]]
+
+
+def _text_words(text: str) -> _TextWords:
     folded: list[str] = []
-    bounds: list[tuple[int, int]] = []  # the span of the text each folded word comes from
+    bounds: list[tuple[int, int]] = []
+    at: dict[str, list[int]] = {}
     for match in WORD.finditer(text):
         for word in _stems(match.group()):
+            at.setdefault(word, []).append(len(folded))
             folded.append(word)
             bounds.append(match.span())
+    return _TextWords(folded, bounds, at)
+
+
+# A source's text, a fact's quote or summary is searched again by every search that finds
+# it, and it never changes: its words are worked out once. Bounded by count and by length, so
+# what is kept stays under about ten megabytes whatever the texts: many short texts, a few long
+# ones, and none longer (a hostile text may be a megabyte).
+_short_text_words = lru_cache(maxsize=256)(_text_words)
+_long_text_words = lru_cache(maxsize=8)(_text_words)
+_SHORT_CHARS = 1_000
+_LONGEST_KEPT_CHARS = 50_000
+
+
+def _words_of(text: str) -> _TextWords:
+    if len(text) <= _SHORT_CHARS:
+        return _short_text_words(text)
+    return _long_text_words(text) if len(text) <= _LONGEST_KEPT_CHARS else _text_words(text)
+
+
+def matched_spans(text: str, query: SearchQuery) -> list[tuple[int, int]]:
+    """Spans of `text` where a term of the query matches, in order, not overlapping."""
+    words = _words_of(text)
     terms = query.terms
     # A term can only match where its first word is (a lone prefix: where a word begins
-    # with it), so the other words are passed over at once: a source text has thousands.
+    # with it), so only those places are tried: a source text has thousands of words.
     prefixes = tuple(t.words[0] for t in terms if t.prefix and len(t.words) == 1)
-    firsts = {t.words[0] for t in terms} - set(prefixes)
+    places = {at for t in terms for at in words.at.get(t.words[0], ())}
+    if prefixes:
+        places.update(at for w, found in words.at.items() if w.startswith(prefixes) for at in found)
     spans: list[tuple[int, int]] = []
-    for at, word in enumerate(folded):
-        if word not in firsts and not (prefixes and word.startswith(prefixes)):
-            continue
+    for at in sorted(places):
         for term in terms:
-            if term.matches(folded, at):
-                start, end = bounds[at][0], bounds[at + len(term.words) - 1][1]
+            if term.matches(words.folded, at):
+                start, end = words.bounds[at][0], words.bounds[at + len(term.words) - 1][1]
                 if not spans or start >= spans[-1][1]:
                     spans.append((start, end))
                 break
