@@ -254,10 +254,11 @@ def _text_words(text: str) -> _TextWords:
     return _TextWords(folded, bounds, at)
 
 
-# A source's text, a fact's quote or summary is searched again by every search that finds
-# it, and it never changes: its words are worked out once. Bounded by count and by length, so
-# what is kept stays under about ten megabytes whatever the texts: many short texts, a few long
-# ones, and none longer (a hostile text may be a megabyte).
+# A source's text, a fact's quote or summary is highlighted again by every search that finds
+# it: its words are worked out once, kept under the text itself (a corrected summary is a new
+# text). Bounded by count and by length, so what is kept stays under about ten megabytes
+# whatever the texts: many short ones, a few long ones, none longer (a hostile text may be a
+# megabyte).
 _short_text_words = lru_cache(maxsize=256)(_text_words)
 _long_text_words = lru_cache(maxsize=8)(_text_words)
 _SHORT_CHARS = 1_000
